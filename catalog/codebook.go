@@ -1,0 +1,170 @@
+package catalog
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+//go:embed codebook.json
+var codebookJSON []byte
+
+//go:embed iso.json
+var isoJSON []byte
+
+// Codebook is the coding scheme: the portrayal dimensions and the metadata
+// vocabularies, each value with a label and a definition. It is data
+// (codebook.json, embedded), so that validation, the API and the pages all
+// read the same definitions.
+type Codebook struct {
+	Version    string      `json:"codebook_version"`
+	Dimensions []Dimension `json:"dimensions"` // the coded portrayal dimensions, in display order
+	Metadata   []Dimension `json:"metadata"`   // medium, gender, character_role, creator_role, relation
+
+	byID      map[string]*Dimension
+	countries map[string]string // ISO 3166-1 alpha-2 → English name
+	languages map[string]string // ISO 639-1 → English name
+}
+
+// Dimension is a coded dimension or a metadata vocabulary.
+type Dimension struct {
+	ID         string  `json:"id"`
+	Label      string  `json:"label"`
+	Definition string  `json:"definition"`
+	Multi      bool    `json:"multi,omitempty"`   // a set of values rather than one
+	Spoiler    bool    `json:"spoiler,omitempty"` // every value is a spoiler
+	Values     []Value `json:"values"`
+
+	byID map[string]*Value
+}
+
+// Value is one allowed value of a dimension.
+type Value struct {
+	ID         string `json:"id"`
+	Label      string `json:"label"`
+	Definition string `json:"definition"`
+	Reverse    string `json:"reverse,omitempty"` // relations only: the relation the other entry carries
+}
+
+// Value returns the value with the given id, or nil.
+func (d *Dimension) Value(id string) *Value { return d.byID[id] }
+
+// Has reports whether id is an allowed value.
+func (d *Dimension) Has(id string) bool { return d.byID[id] != nil }
+
+var defaultCodebook = mustLoadCodebook()
+
+// DefaultCodebook returns the codebook embedded in the binary. It is shared
+// and must not be modified.
+func DefaultCodebook() *Codebook { return defaultCodebook }
+
+func mustLoadCodebook() *Codebook {
+	cb, err := ParseCodebook(codebookJSON)
+	if err != nil {
+		panic(err) // the embedded file is tested; this is a build mistake
+	}
+	return cb
+}
+
+// ParseCodebook reads a codebook in the JSON form of codebook.json.
+func ParseCodebook(data []byte) (*Codebook, error) {
+	cb := new(Codebook)
+	if err := json.Unmarshal(data, cb); err != nil {
+		return nil, fmt.Errorf("codebook: %w", err)
+	}
+	cb.byID = make(map[string]*Dimension)
+	for _, list := range [][]Dimension{cb.Dimensions, cb.Metadata} {
+		for i := range list {
+			d := &list[i]
+			if _, dup := cb.byID[d.ID]; dup {
+				return nil, fmt.Errorf("codebook: dimension %q defined twice", d.ID)
+			}
+			cb.byID[d.ID] = d
+			d.byID = make(map[string]*Value, len(d.Values))
+			for j := range d.Values {
+				v := &d.Values[j]
+				if _, dup := d.byID[v.ID]; dup {
+					return nil, fmt.Errorf("codebook: %s value %q defined twice", d.ID, v.ID)
+				}
+				d.byID[v.ID] = v
+			}
+		}
+	}
+	for _, name := range []string{"medium", "gender", "character_role", "creator_role", "relation"} {
+		if cb.byID[name] == nil {
+			return nil, fmt.Errorf("codebook: vocabulary %q missing", name)
+		}
+	}
+	var iso struct {
+		Countries []struct{ Code, Name string }
+		Languages []struct{ Code, Name string }
+	}
+	if err := json.Unmarshal(isoJSON, &iso); err != nil {
+		return nil, fmt.Errorf("iso codes: %w", err)
+	}
+	cb.countries = make(map[string]string, len(iso.Countries))
+	for _, c := range iso.Countries {
+		cb.countries[c.Code] = c.Name
+	}
+	cb.languages = make(map[string]string, len(iso.Languages))
+	for _, l := range iso.Languages {
+		cb.languages[l.Code] = l.Name
+	}
+	return cb, nil
+}
+
+// Dimension returns the dimension or vocabulary with the given id, or nil.
+func (cb *Codebook) Dimension(id string) *Dimension { return cb.byID[id] }
+
+// Portrayal reports whether id names a coded portrayal dimension (as
+// opposed to a metadata vocabulary).
+func (cb *Codebook) isPortrayal(id string) bool {
+	for i := range cb.Dimensions {
+		if cb.Dimensions[i].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// CountryName returns the English name of an ISO 3166-1 alpha-2 code, or "".
+func (cb *Codebook) CountryName(code string) string { return cb.countries[code] }
+
+// LanguageName returns the English name of an ISO 639-1 code, or "".
+func (cb *Codebook) LanguageName(code string) string { return cb.languages[code] }
+
+// Label returns the display label of a facet value: the codebook label of a
+// coded value, the name of a country or language, "2000s" for a decade.
+// An unknown value is its own label.
+func (cb *Codebook) Label(facet, value string) string {
+	switch facet {
+	case FacetCountries:
+		if n := cb.countries[value]; n != "" {
+			return n
+		}
+	case FacetLanguages:
+		if n := cb.languages[value]; n != "" {
+			return n
+		}
+	case FacetDecade:
+		if _, err := strconv.Atoi(value); err == nil {
+			return value + "s"
+		}
+	case FacetFemaleHikikomoriLead:
+		switch value {
+		case "true":
+			return "Yes"
+		case "false":
+			return "No"
+		}
+	case FacetHikikomoriGenders:
+		facet = "gender"
+	}
+	if d := cb.byID[facet]; d != nil {
+		if v := d.byID[value]; v != nil {
+			return v.Label
+		}
+	}
+	return value
+}

@@ -1,0 +1,95 @@
+package catalog
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// csvSep joins the members of multi-valued fields in CSV cells; ids never
+// contain it, so str.split("|") in pandas or strsplit in R takes them apart.
+const csvSep = "|"
+
+// CSVWriter writes works as CSV, one row per work, for spreadsheets, R and
+// pandas. Multi-valued fields are joined with "|"; each coded dimension has a
+// column for its values and one for its evidence.
+type CSVWriter struct {
+	w      *csv.Writer
+	cb     *Codebook
+	header bool
+}
+
+// NewCSVWriter returns a CSVWriter whose dimension columns follow cb.
+func NewCSVWriter(w io.Writer, cb *Codebook) *CSVWriter {
+	return &CSVWriter{w: csv.NewWriter(w), cb: cb}
+}
+
+func (c *CSVWriter) columns() []string {
+	cols := []string{"id", "title", "original_title", "romanized_title", "alt_titles", "medium", "year", "end_year",
+		"countries", "languages", "creators", "synopsis", "characters"}
+	for _, d := range c.cb.Dimensions {
+		cols = append(cols, d.ID, d.ID+"_evidence")
+	}
+	return append(cols, FacetHikikomoriGenders, FacetFemaleHikikomoriLead, FacetDecade, "related", "sources", "notes")
+}
+
+func (c *CSVWriter) writeHeader() error {
+	if c.header {
+		return nil
+	}
+	c.header = true
+	return c.w.Write(c.columns())
+}
+
+// Write writes one work, after the header row on the first call.
+func (c *CSVWriter) Write(w *Work) error {
+	if err := c.writeHeader(); err != nil {
+		return err
+	}
+	endYear := ""
+	if w.EndYear != 0 {
+		endYear = strconv.Itoa(w.EndYear)
+	}
+	creators := make([]string, len(w.Creators))
+	for i, cr := range w.Creators {
+		creators[i] = cr.Name + " (" + cr.Role + ")"
+	}
+	chars := make([]string, len(w.Characters))
+	for i, ch := range w.Characters {
+		s := ch.Name + " (" + ch.Gender + ", " + ch.Role
+		if ch.Hikikomori {
+			s += ", hikikomori"
+		}
+		chars[i] = s + ")"
+	}
+	row := []string{w.ID, w.Title, w.OriginalTitle, w.RomanizedTitle, join(w.AltTitles), w.Medium,
+		strconv.Itoa(w.Year), endYear, join(w.Countries), join(w.Languages), join(creators), w.Synopsis, join(chars)}
+	for _, d := range c.cb.Dimensions {
+		coding := w.Portrayal[d.ID]
+		row = append(row, join(coding.List()), coding.Evidence)
+	}
+	related := make([]string, len(w.Related))
+	for i, r := range w.Related {
+		related[i] = r.Relation + ":" + r.ID
+	}
+	sources := make([]string, len(w.Sources))
+	for i, s := range w.Sources {
+		sources[i] = s.URL
+	}
+	row = append(row, join(w.HikikomoriGenders()), strconv.FormatBool(w.FemaleHikikomoriLead()),
+		strconv.Itoa(w.Decade()), join(related), join(sources), w.Notes)
+	return c.w.Write(row)
+}
+
+// Flush writes any buffered rows (the header alone for an empty catalog)
+// and reports a write error.
+func (c *CSVWriter) Flush() error {
+	if err := c.writeHeader(); err != nil {
+		return err
+	}
+	c.w.Flush()
+	return c.w.Error()
+}
+
+func join(list []string) string { return strings.Join(list, csvSep) }

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"bufio"
+	"context"
+
+	"github.com/komoru/komoru/catalog"
+)
+
+func runExport(ctx context.Context, e *env, args []string) error {
+	cfg, rest, err := parseFlags(e, "export", args, "data", "seed", "format", "log-level")
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q (exporting a search's results arrives with search)", rest[0])
+	}
+	store, err := openCatalog(ctx, cfg, cfg.logger(e.stderr))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	out := bufio.NewWriterSize(e.stdout, 64<<10)
+	switch cfg.format {
+	case "csv":
+		cw := catalog.NewCSVWriter(out, store.Codebook())
+		if err := store.Each(ctx, cw.Write); err != nil {
+			return err
+		}
+		if err := cw.Flush(); err != nil {
+			return err
+		}
+	default:
+		err := store.EachRaw(ctx, func(doc []byte) error {
+			out.Write(doc)
+			return out.WriteByte('\n')
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return out.Flush()
+}

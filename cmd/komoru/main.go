@@ -1,0 +1,105 @@
+// Command komoru serves, imports and exports the komoru catalog of media
+// portrayals of social withdrawal. Run "komoru help" for its commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	stop()
+	os.Exit(code)
+}
+
+// env is what a command may touch of the outside world; tests supply their own.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// command is one subcommand of komoru.
+type command struct {
+	name    string
+	args    string // usage after the name
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+var commands []command
+
+func init() {
+	// Set in init, not in the declaration: helpText reads commands.
+	commands = []command{
+		{"serve", "[--addr :8080] [--data DIR]", "serve the web UI and the API", runServe},
+		{"import", "[--partial] [--author NAME] FILE...", "import works in import format v1 (JSON Lines); - reads stdin", runImport},
+		{"export", "[--format jsonl|csv]", "write the catalog to stdout", runExport},
+		{"index", "--rebuild", "rebuild the search index from the catalog", notYet("the search index")},
+		{"crawl", "URL...", "harvest metadata from pages into draft entries", notYet("the importer")},
+		{"user", "add NAME --role curator|admin", "create an account", notYet("accounts")},
+	}
+}
+
+// usageError is bad usage: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// run runs komoru with args (without the program name) and returns the exit
+// status: 0 success, 1 failure, 2 bad usage, with a one-line reason on stderr.
+func run(ctx context.Context, args []string, e *env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, helpText())
+		return 2
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		fmt.Fprint(e.stdout, helpText())
+		return 0
+	}
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		var ue *usageError
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, errHelp):
+			return 0
+		case errors.As(err, &ue):
+			fmt.Fprintf(e.stderr, "komoru %s: %v (see komoru %s -h)\n", name, err, name)
+			return 2
+		default:
+			fmt.Fprintf(e.stderr, "komoru %s: %v\n", name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(e.stderr, "komoru: unknown command %q (see komoru help)\n", name)
+	return 2
+}
+
+func helpText() string {
+	s := "komoru: a catalog and search engine of media portrayals of social withdrawal\n\nUsage:\n"
+	for _, c := range commands {
+		s += fmt.Sprintf("  komoru %s %s\n        %s\n", c.name, c.args, c.summary)
+	}
+	return s + "\nEvery flag has a KOMORU_* environment variable (--data: KOMORU_DATA); \"komoru COMMAND -h\" lists a command's flags.\n"
+}
+
+func notYet(what string) func(context.Context, *env, []string) error {
+	return func(context.Context, *env, []string) error {
+		return fmt.Errorf("not yet: this command arrives with %s", what)
+	}
+}

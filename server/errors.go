@@ -1,0 +1,93 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/komoru/komoru/catalog"
+)
+
+// apiError is the error body of every API response:
+// {"error": {"code": "...", "message": "...", "fields": {...}}}.
+type apiError struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// httpError is an error a handler raises with its own status, such as a bad
+// parameter.
+type httpError struct {
+	status int
+	code   string
+	msg    string
+	fields map[string]string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func errNotFound(msg string) error {
+	return &httpError{status: http.StatusNotFound, code: "not_found", msg: msg}
+}
+
+// statusClientClosed is what nginx logs for a client that went away.
+const statusClientClosed = 499
+
+// sentinels maps the domain's errors to statuses: the one table.
+var sentinels = []struct {
+	err    error
+	status int
+	code   string
+}{
+	{catalog.ErrNotFound, http.StatusNotFound, "not_found"},
+	{catalog.ErrConflict, http.StatusConflict, "conflict"},
+	{context.Canceled, statusClientClosed, "canceled"},
+	{context.DeadlineExceeded, http.StatusServiceUnavailable, "timeout"},
+}
+
+// toStatus returns the status and the safe body for err. Internal errors'
+// text is logged, never shown.
+func toStatus(err error) (int, apiError) {
+	var (
+		he *httpError
+		ve *catalog.ValidationError
+	)
+	switch {
+	case errors.As(err, &he):
+		return he.status, apiError{Code: he.code, Message: he.msg, Fields: he.fields}
+	case errors.As(err, &ve):
+		return http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "the work is not valid", Fields: ve.Fields}
+	}
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return s.status, apiError{Code: s.code, Message: err.Error()}
+		}
+	}
+	return http.StatusInternalServerError, apiError{Code: "internal", Message: "internal error; it has been logged"}
+}
+
+// writeError writes err as JSON for the API and as an error page elsewhere.
+func (s *Server) writeError(c *gin.Context, err error) {
+	status, body := toStatus(err)
+	if status == statusClientClosed {
+		c.Status(status) // nobody is listening
+		return
+	}
+	if wantsJSON(c) {
+		c.JSON(status, gin.H{"error": body})
+		return
+	}
+	page := errorPage{Status: status, Title: http.StatusText(status), Message: body.Message}
+	if status == http.StatusNotFound {
+		page.Title = "Not found"
+	}
+	s.render(c, status, "error", page)
+}
+
+func wantsJSON(c *gin.Context) bool {
+	p := c.Request.URL.Path
+	return strings.HasPrefix(p, "/api/") || p == "/healthz"
+}
