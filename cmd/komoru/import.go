@@ -114,4 +114,3 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
-
