@@ -17,16 +17,12 @@ var tokenizer = unicode.NewUnicodeTokenizer()
 // <mark> and HTML-escapes the rest. With fragment > 0 it returns about
 // that many bytes around the first match, with "…" where it cuts. It
 // reports whether anything matched.
-func highlight(an analysis.Analyzer, text string, terms map[string]bool, fragment int) (string, bool) {
+func highlight(an analysis.Analyzer, text string, terms *highlightTerms, fragment int) (string, bool) {
 	toks := tokenizer.Tokenize([]byte(text))
 	var marks []*analysis.Token
 	for _, t := range toks {
-		word := text[t.Start:t.End]
-		for _, at := range an.Analyze([]byte(fold(word))) {
-			if terms[string(at.Term)] {
-				marks = append(marks, t)
-				break
-			}
+		if terms.match(an, text[t.Start:t.End]) {
+			marks = append(marks, t)
 		}
 	}
 	if len(marks) == 0 {
@@ -79,4 +75,40 @@ func highlight(an analysis.Analyzer, text string, terms map[string]bool, fragmen
 		b.WriteString(" …")
 	}
 	return b.String(), true
+}
+
+// highlightTerms are the index terms a query matched, with what makes
+// testing a word against them cheap: most words share no first letters
+// with any term and are never analyzed.
+type highlightTerms struct {
+	terms map[string]bool
+	heads map[string]bool // the terms' first two bytes
+	memo  map[string]bool // word → matched
+}
+
+func newHighlightTerms(terms map[string]bool) *highlightTerms {
+	h := &highlightTerms{terms: terms, heads: map[string]bool{}, memo: map[string]bool{}}
+	for t := range terms {
+		h.heads[t[:min(2, len(t))]] = true
+	}
+	return h
+}
+
+func (h *highlightTerms) match(an analysis.Analyzer, word string) bool {
+	f := fold(word)
+	if !h.heads[f[:min(2, len(f))]] {
+		return false
+	}
+	if m, ok := h.memo[f]; ok {
+		return m
+	}
+	m := false
+	for _, at := range an.Analyze([]byte(f)) {
+		if h.terms[string(at.Term)] {
+			m = true
+			break
+		}
+	}
+	h.memo[f] = m
+	return m
 }

@@ -77,8 +77,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			page = st.pickSorted(res, q.Sort, offset, q.Size)
 		}
 	}
+	var ht *highlightTerms
+	if tm != nil && len(tm.terms) > 0 {
+		ht = newHighlightTerms(tm.terms)
+	}
 	for _, o := range page {
-		out.Hits = append(out.Hits, ix.hit(snap, st, o, tm))
+		out.Hits = append(out.Hits, ix.hit(snap, st, o, ht))
 	}
 	return out, ctx.Err()
 }
@@ -385,7 +389,7 @@ func (s *state) pick(bm *roaring.Bitmap, c int, order, rank []uint32, byID bool,
 }
 
 // hit builds the hit of one ordinal.
-func (ix *Index) hit(snap *snapshot, st *state, o uint32, tm *textMatch) Hit {
+func (ix *Index) hit(snap *snapshot, st *state, o uint32, ht *highlightTerms) Hit {
 	d := &st.docs[o]
 	h := Hit{ID: st.ids[o], Title: d.title, OriginalTitle: d.original, Year: d.year}
 	if ms := st.valuesOf(o, catalog.FacetMedium); len(ms) > 0 {
@@ -401,14 +405,14 @@ func (ix *Index) hit(snap *snapshot, st *state, o uint32, tm *textMatch) Hit {
 			h.Portrayal[dim.ID] = catalog.Coding{Value: vs[0]}
 		}
 	}
-	if tm != nil && len(tm.terms) > 0 {
+	if ht != nil {
 		an := ix.textAnalyzer()
 		h.Highlights = map[string][]string{}
-		if t, ok := highlight(an, d.title, tm.terms, 0); ok {
+		if t, ok := highlight(an, d.title, ht, 0); ok {
 			h.Highlights["title"] = []string{t}
 		}
 		if syn, err := snap.storedField(h.ID, fieldSynopsis); err == nil && syn != "" {
-			if t, ok := highlight(an, syn, tm.terms, synopsisFragment); ok {
+			if t, ok := highlight(an, syn, ht, synopsisFragment); ok {
 				h.Highlights["synopsis"] = []string{t}
 			}
 		}

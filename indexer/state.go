@@ -37,9 +37,9 @@ type state struct {
 	ordOf  map[string]uint32
 	alive  *roaring.Bitmap
 	values []facetValue
-	codeOf map[string]map[string]uint16  // facet → value → index into values
-	years  map[int]*roaring.Bitmap       // year → ordinals
-	facets map[string][]uint16           // facet → its value codes, in display order
+	codeOf map[string]map[string]uint16 // facet → value → index into values
+	years  map[int]*roaring.Bitmap      // year → ordinals
+	facets map[string][]uint16          // facet → its value codes, in display order
 	// idOrdered is true while ordinal order is id order, as it is after
 	// a load; a work added later may break it.
 	idOrdered bool
@@ -50,7 +50,7 @@ type state struct {
 // orders are the alive ordinals sorted by each sort key (id as the
 // tie-break), and each ordinal's rank in them.
 type orders struct {
-	byID, byYear, byYearDesc, byTitle     []uint32
+	byID, byYear, byYearDesc, byTitle         []uint32
 	rankID, rankYear, rankYearDesc, rankTitle []uint32
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/http"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/indexer"
 )
 
 // WorkStore is what the server reads of the catalog. *sqlite.Store
@@ -22,10 +23,17 @@ type WorkStore interface {
 	Count(ctx context.Context) (int, error)
 }
 
+// Searcher answers search queries. *indexer.Index implements it.
+type Searcher interface {
+	Search(ctx context.Context, q indexer.Query) (*indexer.Result, error)
+}
+
 // Config is everything a Server needs; cmd/komoru fills it from flags.
 type Config struct {
 	Store    WorkStore
 	Codebook *catalog.Codebook
+	// Search answers /api/v1/search; nil makes search unavailable (503).
+	Search Searcher
 	// Assets holds templates/ and static/: web.FS, or os.DirFS("web") to
 	// edit templates without rebuilding.
 	Assets fs.FS
@@ -36,6 +44,7 @@ type Config struct {
 // Server serves the API and the pages.
 type Server struct {
 	store   WorkStore
+	search  Searcher
 	cb      *catalog.Codebook
 	log     *slog.Logger
 	pages   map[string]*template.Template
@@ -51,7 +60,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{store: cfg.Store, cb: cfg.Codebook, log: cfg.Logger}
+	s := &Server{store: cfg.Store, search: cfg.Search, cb: cfg.Codebook, log: cfg.Logger}
 	var err error
 	if s.static, err = newStaticFiles(cfg.Assets); err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -133,6 +134,18 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	// KOMORU_BENCH_CPUPROFILE writes a CPU profile of the query phase.
+	if name := e.getenv("KOMORU_BENCH_CPUPROFILE"); name != "" {
+		pf, err := os.Create(name)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for _, bq := range queries {
 		q := bq.query()
 		var res *indexer.Result
@@ -310,7 +323,7 @@ func importCorpus(ctx context.Context, e *env, store interface {
 	}
 	var problems []string
 	ir2, err := store.Import(ctx, &fixed, catalog.ImportOptions{
-		Change: catalog.Change{Author: "bench", Note: "bench corpus, repeated alternate titles dropped"},
+		Change:    catalog.Change{Author: "bench", Note: "bench corpus, repeated alternate titles dropped"},
 		OnProblem: func(le *catalog.LineError) { problems = append(problems, le.Problems()...) },
 	})
 	if err != nil {
