@@ -41,7 +41,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 
 func newWork(id, title string) *catalog.Work {
 	return &catalog.Work{ID: id, Title: title, Medium: "manga", Year: 2001, Countries: []string{"JP"},
-		Synopsis: "A story about " + title + ".",
+		Synopsis:  "A story about " + title + ".",
 		Portrayal: catalog.Portrayal{"realism": {Value: "mixed"}}}
 }
 
