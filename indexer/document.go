@@ -70,8 +70,15 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 	if len(names) > 0 {
 		doc[fieldNames] = names
 	}
+	// One keyword field holds every facet value as "facet:value": Bleve
+	// can filter on it, while counting is done on the bitmaps in memory.
+	// (A field per facet cost 40% of the build time and was never read.)
+	var fv []string
 	for f, vs := range m.Facets {
-		doc[facetPrefix+f] = vs
+		for _, v := range vs {
+			fv = append(fv, f+":"+v)
+		}
 	}
+	doc[fieldFacet] = fv
 	return doc, nil
 }

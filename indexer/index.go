@@ -75,7 +75,7 @@ type Index struct {
 // catalog's changes. The catalog is also what Follow and Rebuild read.
 func Open(ctx context.Context, dir string, src Catalog, opts Options) (*Index, error) {
 	opts.SetDefaults()
-	m, err := newMapping(opts.Codebook)
+	m, err := newMapping()
 	if err != nil {
 		return nil, err
 	}
@@ -234,12 +234,15 @@ func (s *state) lookup(id string) uint32 {
 	return noOrd
 }
 
+// buildWorkers is how many batches Build has Bleve index at once.
+const buildWorkers = 2
+
 // Build builds the index of every work of the catalog into a new
 // directory beside dir and swaps it in with a rename, so that dir holds
 // either the old index or the new one, whole.
 func Build(ctx context.Context, dir string, src Catalog, opts Options) error {
 	opts.SetDefaults()
-	m, err := newMapping(opts.Codebook)
+	m, err := newMapping()
 	if err != nil {
 		return err
 	}
@@ -261,18 +264,27 @@ func Build(ctx context.Context, dir string, src Catalog, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
+	// Documents are made here while Bleve indexes earlier batches: two
+	// batches in flight keep both of a small machine's cores busy, one
+	// building a segment while the other analyzes.
+	batches := make(chan *bleve.Batch, 2)
+	errc := make(chan error, buildWorkers)
+	var wg sync.WaitGroup
+	for range buildWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var failed error
+			for b := range batches {
+				if failed == nil {
+					failed = bi.Batch(b)
+				}
+			}
+			errc <- failed
+		}()
+	}
 	n := 0
 	b := bi.NewBatch()
-	flush := func() error {
-		if b.Size() == 0 {
-			return nil
-		}
-		if err := bi.Batch(b); err != nil {
-			return err
-		}
-		b.Reset()
-		return nil
-	}
 	err = src.Each(ctx, func(w *catalog.Work) error {
 		mt := newMeta(w, opts.Codebook)
 		doc, err := newDocument(w, opts.Codebook, mt)
@@ -284,14 +296,32 @@ func Build(ctx context.Context, dir string, src Catalog, opts Options) error {
 		}
 		n++
 		if b.Size() >= opts.BatchSize {
-			return flush()
+			select {
+			case batches <- b:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			b = bi.NewBatch()
 		}
 		return nil
 	})
+	if b.Size() > 0 {
+		batches <- b
+	}
+	close(batches)
+	wg.Wait()
+	close(errc)
+	for werr := range errc {
+		if err == nil {
+			err = werr
+		}
+	}
 	if err == nil {
+		// The schema and the sequence go last, once every work is in.
+		b := bi.NewBatch()
 		b.SetInternal(keySchema, []byte(schemaVersion))
 		b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
-		err = flush()
+		err = bi.Batch(b)
 	}
 	if cerr := bi.Close(); err == nil {
 		err = cerr

@@ -11,7 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/komoru/komoru/catalog"
 )
 
 // Field names in the Bleve index.
@@ -23,7 +22,7 @@ const (
 	fieldYear     = "year"     // numeric
 	fieldMeta     = "meta"     // stored only: what the index keeps in memory
 	fieldSynopsis = "synopsis" // stored only: for highlights
-	facetPrefix   = "f_"       // keyword field per facet: f_realism …
+	fieldFacet    = "facet"    // keyword: "realism:realistic", one term per facet value
 )
 
 // textAnalyzer is English with stemming, as Bleve's "en", plus accent
@@ -32,14 +31,18 @@ const textAnalyzer = "komoru_text"
 
 // schemaVersion changes whenever the mapping or the documents change
 // shape; an index of another version is rebuilt on open.
-const schemaVersion = "komoru-index-1"
+const schemaVersion = "komoru-index-2"
 
 // textFields are the Latin-script fields a query word is matched against,
-// the first (titles) ranking above the others.
-var textFields = []string{fieldTitle, fieldBody, fieldNames}
+// the first (titles) ranking above the others; phraseFields those with
+// positions, where phrases are matched.
+var (
+	textFields   = []string{fieldTitle, fieldBody, fieldNames}
+	phraseFields = []string{fieldTitle, fieldBody}
+)
 
 // newMapping is the one explicit mapping of the index: no dynamic fields.
-func newMapping(cb *catalog.Codebook) (*mapping.IndexMappingImpl, error) {
+func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type":         custom.Name,
@@ -81,7 +84,7 @@ func newMapping(cb *catalog.Codebook) (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fieldTitle, text(textAnalyzer, true))
 	dm.AddFieldMappingsAt(fieldNative, text(cjk.AnalyzerName, true))
 	dm.AddFieldMappingsAt(fieldBody, text(textAnalyzer, true))
-	dm.AddFieldMappingsAt(fieldNames, text(textAnalyzer, true))
+	dm.AddFieldMappingsAt(fieldNames, text(textAnalyzer, false))
 	year := bleve.NewNumericFieldMapping()
 	year.Store = false
 	year.IncludeInAll = false
@@ -89,10 +92,7 @@ func newMapping(cb *catalog.Codebook) (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fieldYear, year)
 	dm.AddFieldMappingsAt(fieldMeta, stored())
 	dm.AddFieldMappingsAt(fieldSynopsis, stored())
-	for _, f := range cb.Facets() {
-		kw := text(keyword.Name, false)
-		dm.AddFieldMappingsAt(facetPrefix+f.Name, kw)
-	}
+	dm.AddFieldMappingsAt(fieldFacet, text(keyword.Name, false))
 	m.DefaultMapping = dm
 	m.TypeField = "_type"
 	m.DefaultType = docType

@@ -260,7 +260,7 @@ func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, na
 			return u, err
 		}
 	}
-	for _, f := range textFields {
+	for _, f := range phraseFields {
 		bm := roaring.New()
 		if err := snap.phrase(ctx, ix.bi, f, textAnalyzer, fold(text), bm); err != nil {
 			return u, err

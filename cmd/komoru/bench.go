@@ -100,6 +100,17 @@ func runBench(ctx context.Context, e *env, args []string) error {
 
 	var rep benchReport
 	rep.Peer = "komoru"
+	// KOMORU_BENCH_BUILDPROFILE writes a CPU profile of the build phase.
+	if name := e.getenv("KOMORU_BENCH_BUILDPROFILE"); name != "" {
+		pf, err := os.Create(name)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pf.Close()
+	}
 	start := time.Now()
 	store, err := openCatalog(ctx, cfg, log)
 	if err != nil {
@@ -121,6 +132,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	rep.Build.DocsPerS = float64(rep.N) / rep.Build.Seconds
 	rep.Build.IndexBytes = dirBytes(dir)
 	rep.Build.PeakRSSBytes = peakRSS()
+	pprof.StopCPUProfile()
 	fmt.Fprintf(e.stderr, "bench: imported %d works in %.1fs, built the index in %.1fs\n",
 		rep.N, imported.Seconds(), rep.Build.Seconds-imported.Seconds())
 
@@ -183,6 +195,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		rep.Queries = append(rep.Queries, r)
 	}
 	rep.QueryPhase.PeakRSSBytes = peakRSS()
+	fmt.Fprintf(e.stderr, "bench: %s\n", memStatus())
 	out, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
@@ -336,4 +349,16 @@ func importCorpus(ctx context.Context, e *env, store interface {
 	ir.Created += ir2.Created
 	ir.Rejected = 0
 	return ir, nil
+}
+
+// memStatus is the resident memory lines of /proc/self/status.
+func memStatus() string {
+	data, _ := os.ReadFile("/proc/self/status")
+	var parts []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmHWM") || strings.HasPrefix(line, "VmRSS") || strings.HasPrefix(line, "Rss") {
+			parts = append(parts, strings.Join(strings.Fields(line), " "))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
