@@ -260,9 +260,16 @@ func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, na
 			return u, err
 		}
 	}
+	var terms []string
+	var offsets []int
+	toks := ix.textAnalyzer().Analyze([]byte(fold(text)))
+	for _, t := range toks {
+		terms = append(terms, string(t.Term))
+		offsets = append(offsets, t.Position-toks[0].Position)
+	}
 	for _, f := range phraseFields {
 		bm := roaring.New()
-		if err := snap.phrase(ctx, ix.bi, f, textAnalyzer, fold(text), bm); err != nil {
+		if err := snap.phraseTerms(f, terms, offsets, bm); err != nil {
 			return u, err
 		}
 		if f == fieldTitle {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -228,4 +229,125 @@ func (s *snapshot) storedField(id, field string) (string, error) {
 		}
 	})
 	return v, nil
+}
+
+// phraseTerms adds to into the ordinals of the documents where field
+// holds terms at the given relative positions (as the analyzer placed
+// them, stop-word gaps included) within one value. It intersects the
+// terms' postings bitmaps first and reads positions only for the
+// documents that have them all.
+func (s *snapshot) phraseTerms(field string, terms []string, offsets []int, into *roaring.Bitmap) error {
+	if len(terms) == 0 {
+		return nil
+	}
+	if len(terms) == 1 {
+		return s.postings(field, terms, into)
+	}
+	var buf []uint32
+	for i, ss := range s.segs {
+		dict, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return err
+		}
+		if dict == nil {
+			continue
+		}
+		pls := make([]segment.PostingsList, len(terms))
+		var cand *roaring.Bitmap
+		for j, t := range terms {
+			pl, err := dict.PostingsList([]byte(t), ss.Deleted(), nil)
+			if err != nil {
+				return err
+			}
+			if pl == nil || pl.Count() == 0 {
+				cand = nil
+				break
+			}
+			pls[j] = pl
+			bm := postingsBitmap(pl)
+			if cand == nil {
+				cand = bm.Clone()
+			} else {
+				cand.And(bm)
+			}
+			if cand.IsEmpty() {
+				break
+			}
+		}
+		if cand == nil || cand.IsEmpty() {
+			continue
+		}
+		its := make([]segment.PostingsIterator, len(terms))
+		for j, pl := range pls {
+			its[j] = pl.Iterator(true, false, true, nil)
+		}
+		m := s.maps[i]
+		buf = buf[:0]
+		locs := make([][]segment.Location, len(terms))
+		ci := cand.Iterator()
+		for ci.HasNext() {
+			d := uint64(ci.Next())
+			ok := true
+			for j, it := range its {
+				p, err := it.Advance(d)
+				if err != nil {
+					return err
+				}
+				if p == nil || p.Number() != d {
+					ok = false
+					break
+				}
+				locs[j] = p.Locations()
+			}
+			if ok && phraseAt(locs, offsets) && d < uint64(len(m)) && m[d] != noOrd {
+				buf = append(buf, m[d])
+			}
+		}
+		into.AddMany(buf)
+	}
+	return nil
+}
+
+// postingsBitmap returns the documents of a postings list as a bitmap.
+func postingsBitmap(pl segment.PostingsList) *roaring.Bitmap {
+	it := pl.Iterator(false, false, false, nil)
+	if opt, ok := it.(segment.OptimizablePostingsIterator); ok {
+		if n, ok := opt.DocNum1Hit(); ok {
+			return roaring.BitmapOf(uint32(n))
+		}
+		if bm := opt.ActualBitmap(); bm != nil {
+			return bm
+		}
+	}
+	bm := roaring.New()
+	for {
+		p, err := it.Next()
+		if err != nil || p == nil {
+			return bm
+		}
+		bm.Add(uint32(p.Number()))
+	}
+}
+
+// phraseAt reports whether the locations hold the terms at the relative
+// offsets, all in the same value of the field.
+func phraseAt(locs [][]segment.Location, offsets []int) bool {
+	for _, first := range locs[0] {
+		ok := true
+		for j := 1; j < len(locs) && ok; j++ {
+			want := int(first.Pos()) + offsets[j]
+			found := false
+			for _, l := range locs[j] {
+				if int(l.Pos()) == want && slices.Equal(l.ArrayPositions(), first.ArrayPositions()) {
+					found = true
+					break
+				}
+			}
+			ok = found
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
