@@ -19,10 +19,17 @@ func (s *state) countFacets(cb *catalog.Codebook, q Query, base, res *roaring.Bi
 			names = append(names, f.Name)
 		}
 	}
+	// A small result is counted document by document, every facet at
+	// once; a large one value by value, with bitmap intersections.
+	var resCounts []int
+	sparse := func(bm *roaring.Bitmap) bool { return bm.GetCardinality()*8 <= uint64(len(s.ids)) }
+	if sparse(res) {
+		resCounts = s.countDocs(res, names, filters, false)
+	}
 	out := make([]FacetResult, 0, len(names))
 	for _, name := range names {
 		f, _ := cb.Facet(name)
-		within := res
+		within, counts := res, resCounts
 		if _, own := filters[name]; own {
 			within = base.Clone()
 			for g, fb := range filters {
@@ -30,12 +37,21 @@ func (s *state) countFacets(cb *catalog.Codebook, q Query, base, res *roaring.Bi
 					within.And(fb)
 				}
 			}
+			counts = nil
+			if sparse(within) {
+				counts = s.countDocs(within, []string{name}, nil, true)
+			}
 		}
 		fr := FacetResult{Name: name, Label: f.Label, Values: []FacetValue{}}
 		selected := q.Filters[name]
 		for _, c := range s.facets[name] {
 			v := &s.values[c]
-			n := int(within.AndCardinality(v.bm))
+			var n int
+			if counts != nil {
+				n = counts[c]
+			} else {
+				n = int(within.AndCardinality(v.bm))
+			}
 			sel := slices.Contains(selected, v.value)
 			if n == 0 && !sel {
 				continue
@@ -51,4 +67,32 @@ func (s *state) countFacets(cb *catalog.Codebook, q Query, base, res *roaring.Bi
 		out = append(out, fr)
 	}
 	return out
+}
+
+// countDocs counts the values of the named facets over the documents of
+// bm; with own false, facets that have a filter of their own are left
+// out (they are counted over another set).
+func (s *state) countDocs(bm *roaring.Bitmap, names []string, filters map[string]*roaring.Bitmap, own bool) []int {
+	want := make([]bool, len(s.values))
+	for _, name := range names {
+		if _, has := filters[name]; has && !own {
+			continue
+		}
+		for _, c := range s.facets[name] {
+			want[c] = true
+		}
+	}
+	counts := make([]int, len(s.values))
+	it := bm.ManyIterator()
+	var buf [256]uint32
+	for k := it.NextMany(buf[:]); k > 0; k = it.NextMany(buf[:]) {
+		for _, o := range buf[:k] {
+			for _, c := range s.docs[o].codes {
+				if want[c] {
+					counts[c]++
+				}
+			}
+		}
+	}
+	return counts
 }

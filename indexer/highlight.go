@@ -4,22 +4,22 @@ import (
 	"html"
 	"strings"
 
+	"unicode"
+	"unicode/utf8"
+
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 )
 
 // synopsisFragment is about how many bytes of synopsis a highlight shows.
 const synopsisFragment = 220
-
-var tokenizer = unicode.NewUnicodeTokenizer()
 
 // highlight wraps the words of text whose analyzed term is in terms in
 // <mark> and HTML-escapes the rest. With fragment > 0 it returns about
 // that many bytes around the first match, with "…" where it cuts. It
 // reports whether anything matched.
 func highlight(an analysis.Analyzer, text string, terms *highlightTerms, fragment int) (string, bool) {
-	toks := tokenizer.Tokenize([]byte(text))
-	var marks []*analysis.Token
+	toks := words(text)
+	var marks []span
 	for _, t := range toks {
 		if terms.match(an, text[t.Start:t.End]) {
 			marks = append(marks, t)
@@ -111,4 +111,45 @@ func (h *highlightTerms) match(an analysis.Analyzer, word string) bool {
 	}
 	h.memo[f] = m
 	return m
+}
+
+// span is a word's place in a text.
+type span struct{ Start, End int }
+
+// words splits text into words much as the analyzer's tokenizer does
+// (letters, digits and marks, with . and ' inside a word, as in N.H.K.
+// and don't), fast, for highlighting: a word that the analyzer would
+// split further is analyzed whole and still matches.
+func words(text string) []span {
+	var out []span
+	start := -1
+	wordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
+	for i := 0; i < len(text); {
+		r, n := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(text[i:])
+		}
+		switch {
+		case wordRune(r):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0 && (r == '.' || r == '\'' || r == '’') && i+n < len(text):
+			next, _ := utf8.DecodeRuneInString(text[i+n:])
+			if !wordRune(next) {
+				out = append(out, span{start, i})
+				start = -1
+			}
+		default:
+			if start >= 0 {
+				out = append(out, span{start, i})
+				start = -1
+			}
+		}
+		i += n
+	}
+	if start >= 0 {
+		out = append(out, span{start, len(text)})
+	}
+	return out
 }

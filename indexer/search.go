@@ -418,7 +418,7 @@ func (ix *Index) hit(snap *snapshot, st *state, o uint32, ht *highlightTerms) Hi
 		if t, ok := highlight(an, d.title, ht, 0); ok {
 			h.Highlights["title"] = []string{t}
 		}
-		if syn, err := snap.storedField(h.ID, fieldSynopsis); err == nil && syn != "" {
+		if syn, err := snap.stored(o, fieldSynopsis); err == nil && syn != "" {
 			if t, ok := highlight(an, syn, ht, synopsisFragment); ok {
 				h.Highlights["synopsis"] = []string{t}
 			}

@@ -24,6 +24,11 @@ type snapshot struct {
 	segs    []*scorch.SegmentSnapshot
 	offsets []uint64 // global document number of each segment's first document
 	maps    [][]uint32
+	maxOrd  uint32 // above every ordinal the maps hold
+	// where is the live document of each ordinal: segment index + 1
+	// (0: none) and document number.
+	whereSeg   []uint16
+	whereLocal []uint32
 }
 
 // segMaps caches the document-number → ordinal map of each segment.
@@ -67,10 +72,27 @@ func openSnapshot(bi bleve.Index, cache segMaps, ordOf func(id string) uint32) (
 		}
 		used[seg] = true
 		s.maps = append(s.maps, m)
+		for _, o := range m {
+			if o != noOrd && o >= s.maxOrd {
+				s.maxOrd = o + 1
+			}
+		}
 	}
 	for seg := range cache {
 		if !used[seg] {
 			delete(cache, seg)
+		}
+	}
+	s.whereSeg = make([]uint16, s.maxOrd)
+	s.whereLocal = make([]uint32, s.maxOrd)
+	for i, m := range s.maps {
+		del := s.segs[i].Deleted()
+		for n, o := range m {
+			if o == noOrd || (del != nil && del.Contains(uint32(n))) {
+				continue
+			}
+			s.whereSeg[o] = uint16(i + 1)
+			s.whereLocal[o] = uint32(n)
 		}
 	}
 	return s, nil
@@ -98,9 +120,25 @@ func (s *snapshot) ordOfGlobal(n uint64) uint32 {
 
 // postings adds to into the ordinals of the live documents that have
 // any of terms in field. It reads the postings lists' own bitmaps: no
-// scoring, no per-hit document.
+// scoring, no per-hit document. Ordinals are gathered in a dense bitset
+// first, which is much faster than adding them one by one to a roaring
+// bitmap in the segment's (not the ordinals') order.
 func (s *snapshot) postings(field string, terms []string, into *roaring.Bitmap) error {
-	var buf []uint32
+	if len(terms) == 0 {
+		return nil
+	}
+	var bits []uint64
+	set := func(o uint32) {
+		if o == noOrd {
+			return
+		}
+		if bits == nil {
+			bits = make([]uint64, (s.maxOrd+64)/64)
+		}
+		if int(o>>6) < len(bits) {
+			bits[o>>6] |= 1 << (o & 63)
+		}
+	}
 	for i, ss := range s.segs {
 		dict, err := ss.Segment().Dictionary(field)
 		if err != nil {
@@ -121,21 +159,21 @@ func (s *snapshot) postings(field string, terms []string, into *roaring.Bitmap) 
 			it := pl.Iterator(false, false, false, nil)
 			if opt, ok := it.(segment.OptimizablePostingsIterator); ok {
 				if n, ok := opt.DocNum1Hit(); ok {
-					if n < uint64(len(m)) && m[n] != noOrd {
-						into.Add(m[n])
+					if n < uint64(len(m)) {
+						set(m[n])
 					}
 					continue
 				}
 				if bm := opt.ActualBitmap(); bm != nil {
-					buf = buf[:0]
-					bi := bm.Iterator()
-					for bi.HasNext() {
-						n := bi.Next()
-						if int(n) < len(m) && m[n] != noOrd {
-							buf = append(buf, m[n])
+					bi := bm.ManyIterator()
+					var buf [256]uint32
+					for k := bi.NextMany(buf[:]); k > 0; k = bi.NextMany(buf[:]) {
+						for _, n := range buf[:k] {
+							if int(n) < len(m) {
+								set(m[n])
+							}
 						}
 					}
-					into.AddMany(buf)
 					continue
 				}
 			}
@@ -147,11 +185,14 @@ func (s *snapshot) postings(field string, terms []string, into *roaring.Bitmap) 
 				if p == nil {
 					break
 				}
-				if n := p.Number(); n < uint64(len(m)) && m[n] != noOrd {
-					into.Add(m[n])
+				if n := p.Number(); n < uint64(len(m)) {
+					set(m[n])
 				}
 			}
 		}
+	}
+	if bits != nil {
+		into.Or(roaring.FromDense(bits, false))
 	}
 	return nil
 }
@@ -211,6 +252,22 @@ func (s *snapshot) phrase(ctx context.Context, bi bleve.Index, field, analyzer, 
 			return err
 		}
 	}
+}
+
+// stored returns a stored field of the live document of an ordinal.
+func (s *snapshot) stored(o uint32, field string) (string, error) {
+	if o >= uint32(len(s.whereSeg)) || s.whereSeg[o] == 0 {
+		return "", errors.New("no document")
+	}
+	var v string
+	err := s.segs[s.whereSeg[o]-1].Segment().VisitStoredFields(uint64(s.whereLocal[o]), func(f string, _ byte, value []byte, _ []uint64) bool {
+		if f == field {
+			v = string(value)
+			return false
+		}
+		return true
+	})
+	return v, err
 }
 
 // storedField returns a stored field of the document with the given id.
