@@ -3,10 +3,12 @@ package indexer
 import (
 	"context"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/vellum"
 	"github.com/komoru/komoru/catalog"
 )
 
@@ -197,24 +199,37 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, hl map[string]bool) (unit, error) {
 	u := unit{all: roaring.New(), exact: roaring.New(), title: roaring.New()}
 	budget := 0
-	if typo {
+	if typo && term != "" {
 		budget = typoBudget(raw)
+	}
+	// A typo on the first letter counts as two, as in Meilisearch, which
+	// would spend a whole budget: near misses share the first letter.
+	var lev vellum.Automaton
+	var first string
+	if budget > 0 {
+		var err error
+		if lev, err = fuzzyAutomaton(term, budget); err != nil {
+			return u, err
+		}
+		_, n := utf8.DecodeRuneInString(term)
+		first = term[:n]
 	}
 	for _, f := range textFields {
 		var exact []string
 		if term != "" {
 			exact = append(exact, term)
 		}
-		if prefix {
-			more, err := snap.expand(f, raw, -1, maxPrefixTerms)
+		if prefix && raw != "" {
+			more, err := snap.expand(f, nil, raw, maxPrefixTerms)
 			if err != nil {
 				return u, err
 			}
 			exact = append(exact, more...)
 		}
 		var fuzzy []string
-		if budget > 0 && term != "" {
-			more, err := snap.expand(f, term, budget, maxFuzzyTerms)
+		// Names are many and rarely mistyped: no typos there.
+		if lev != nil && f != fieldNames {
+			more, err := snap.expand(f, lev, first, maxFuzzyTerms)
 			if err != nil {
 				return u, err
 			}

@@ -14,6 +14,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/blevesearch/vellum"
+	"github.com/blevesearch/vellum/levenshtein"
 )
 
 // snapshot is one point-in-time view of the Bleve index with, for each of
@@ -197,29 +199,71 @@ func (s *snapshot) postings(field string, terms []string, into *roaring.Bitmap) 
 	return nil
 }
 
-// expand returns the terms of field within fuzziness edits of term, or
-// starting with term when fuzziness is negative; at most limit terms.
-func (s *snapshot) expand(field, term string, fuzziness int, limit int) ([]string, error) {
-	var (
-		fd  index.FieldDict
-		err error
-	)
-	if fuzziness < 0 {
-		fd, err = s.r.FieldDictPrefix(field, []byte(term))
-	} else {
-		fd, err = s.r.FieldDictFuzzy(field, term, fuzziness, "")
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer fd.Close()
-	var terms []string
-	for len(terms) < limit {
-		e, err := fd.Next()
-		if err != nil || e == nil {
-			return terms, err
+// Levenshtein automaton builders, one per distance; they are costly to
+// make and safe to share.
+var levBuilders [3]*levenshtein.LevenshteinAutomatonBuilder
+
+func init() {
+	for d := 1; d <= 2; d++ {
+		b, err := levenshtein.NewLevenshteinAutomatonBuilder(uint8(d), false)
+		if err != nil {
+			panic(err)
 		}
-		terms = append(terms, e.Term)
+		levBuilders[d] = b
+	}
+}
+
+// fuzzyAutomaton matches the terms within fuzziness (1 or 2) edits of term.
+func fuzzyAutomaton(term string, fuzziness int) (vellum.Automaton, error) {
+	return levBuilders[fuzziness].BuildDfa(term, uint8(fuzziness))
+}
+
+// prefixRange is the key range of the terms starting with prefix.
+func prefixRange(prefix string) (start, end []byte) {
+	start = []byte(prefix)
+	end = slices.Clone(start)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return start, end[:i+1]
+		}
+	}
+	return start, nil
+}
+
+// expand returns the terms of field that a matches, starting with prefix,
+// at most limit, walking each segment's dictionary once.
+func (s *snapshot) expand(field string, a vellum.Automaton, prefix string, limit int) ([]string, error) {
+	start, end := prefixRange(prefix)
+	seen := map[string]bool{}
+	var terms []string
+	for _, ss := range s.segs {
+		dict, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return nil, err
+		}
+		if dict == nil {
+			continue
+		}
+		var it segment.DictionaryIterator
+		if a == nil {
+			it = dict.AutomatonIterator(nil, start, end)
+		} else {
+			it = dict.AutomatonIterator(a, start, end)
+		}
+		for len(terms) < limit {
+			e, err := it.Next()
+			if err != nil {
+				return nil, err
+			}
+			if e == nil {
+				break
+			}
+			if !seen[e.Term] {
+				seen[e.Term] = true
+				terms = append(terms, e.Term)
+			}
+		}
 	}
 	return terms, nil
 }
