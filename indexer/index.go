@@ -142,10 +142,27 @@ func (ix *Index) load() (err error) {
 	if err != nil {
 		return fail(fmt.Errorf("index seq %q: %w", seqb, err))
 	}
-	st, cache, snap, err := loadState(bi, ix.cb)
+	// The saved state if it is there and current (the index was closed
+	// cleanly), else every stored document.
+	var (
+		st    = newState(ix.cb)
+		cache segMaps
+		snap  *snapshot
+	)
+	if err = loadSavedState(ix.dir, st, seq); err == nil {
+		st.finish()
+		if cache, err = idMaps(bi, st); err == nil {
+			snap, err = openSnapshot(bi, cache, st.lookup)
+		}
+	} else {
+		st, cache, snap, err = loadState(bi, ix.cb)
+	}
 	if err != nil {
 		return fail(err)
 	}
+	// From now on the file would go stale at the first write; Close
+	// writes it again.
+	os.Remove(filepath.Join(ix.dir, stateFile))
 	ix.mu.Lock()
 	ix.bi, ix.st, ix.cache, ix.snap, ix.seq = bi, st, cache, snap, seq
 	ix.mu.Unlock()
@@ -285,8 +302,10 @@ func Build(ctx context.Context, dir string, src Catalog, opts Options) error {
 	}
 	n := 0
 	b := bi.NewBatch()
+	st := newState(opts.Codebook)
 	err = src.Each(ctx, func(w *catalog.Work) error {
 		mt := newMeta(w, opts.Codebook)
+		st.put(w.ID, &mt)
 		doc, err := newDocument(w, opts.Codebook, mt)
 		if err != nil {
 			return err
@@ -322,6 +341,10 @@ func Build(ctx context.Context, dir string, src Catalog, opts Options) error {
 		b.SetInternal(keySchema, []byte(schemaVersion))
 		b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
 		err = bi.Batch(b)
+	}
+	if err == nil {
+		st.finish()
+		err = saveState(tmp, st, seq)
 	}
 	if cerr := bi.Close(); err == nil {
 		err = cerr
@@ -383,8 +406,12 @@ func (ix *Index) Close() error {
 	if ix.bi == nil {
 		return nil
 	}
+	serr := saveState(ix.dir, ix.st, ix.seq)
 	err := ix.bi.Close()
 	ix.bi = nil
+	if err == nil && serr != nil {
+		err = fmt.Errorf("save index state: %w", serr)
+	}
 	return err
 }
 

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"unicode/utf8"
 
@@ -413,7 +414,15 @@ func (s *state) pick(bm *roaring.Bitmap, c int, order, rank []uint32, byID bool,
 // hit builds the hit of one ordinal.
 func (ix *Index) hit(snap *snapshot, st *state, o uint32, ht *highlightTerms) Hit {
 	d := &st.docs[o]
-	h := Hit{ID: st.ids[o], Title: d.title, OriginalTitle: d.original, Year: d.year}
+	h := Hit{ID: st.ids[o], Year: d.year}
+	// Titles are read from the stored document: only a page of hits
+	// needs them, so they are not kept in memory.
+	if mb, err := snap.stored(o, fieldMeta); err == nil {
+		var m meta
+		if json.Unmarshal([]byte(mb), &m) == nil {
+			h.Title, h.OriginalTitle = m.Title, m.Original
+		}
+	}
 	if ms := st.valuesOf(o, catalog.FacetMedium); len(ms) > 0 {
 		h.Medium = ms[0]
 	}
@@ -430,7 +439,7 @@ func (ix *Index) hit(snap *snapshot, st *state, o uint32, ht *highlightTerms) Hi
 	if ht != nil {
 		an := ix.textAnalyzer()
 		h.Highlights = map[string][]string{}
-		if t, ok := highlight(an, d.title, ht, 0); ok {
+		if t, ok := highlight(an, h.Title, ht, 0); ok {
 			h.Highlights["title"] = []string{t}
 		}
 		if syn, err := snap.stored(o, fieldSynopsis); err == nil && syn != "" {

@@ -22,10 +22,9 @@ type facetValue struct {
 
 // docInfo is what the index keeps in memory of one work.
 type docInfo struct {
-	title, original string
-	titleKey        string   // folded, lower-case title: the title sort key
-	year            int      // 0: freed ordinal
-	codes           []uint16 // indexes into state.values
+	titleKey string   // folded, lower-case title: the title sort key
+	year     int      // 0: freed ordinal
+	codes    []uint16 // indexes into state.values
 }
 
 // state is the in-memory side of the index: dense ordinals, per-value
@@ -129,7 +128,7 @@ func (s *state) ordFor(id string) uint32 {
 func (s *state) put(id string, m *meta) {
 	o := s.ordFor(id)
 	s.clear(o)
-	d := docInfo{title: m.Title, original: m.Original, titleKey: sortKey(m.Title), year: m.Year}
+	d := docInfo{titleKey: sortKey(m.Title), year: m.Year}
 	for _, f := range s.cb.Facets() {
 		for _, v := range m.Facets[f.Name] {
 			c := s.code(f.Name, v)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/komoru/komoru/catalog"
 	"github.com/komoru/komoru/catalog/sqlite"
 )
@@ -204,6 +205,52 @@ func TestPutDelete(t *testing.T) {
 		}
 		if res.Total != 2 || !slices.Equal(ids, want) {
 			t.Errorf("Search(%+v) = %d %v, want 2 %v", q, res.Total, ids, want)
+		}
+	}
+}
+
+// TestReopen: an index opened from its saved state, and one opened after
+// a crash (no saved state: every stored document is read), answer alike.
+func TestReopen(t *testing.T) {
+	ctx := context.Background()
+	ix, cat, dir := openTestIndex(t, loadWorks(t, "testdata/search/catalog/works.jsonl"))
+	// A write after open, so that ordinals are not in id order.
+	if err := ix.Put(ctx, newWork("aardvark-novel", "Aardvark Door")); err != nil {
+		t.Fatal(err)
+	}
+	queries := []Query{{}, {Text: "door"}, {Sort: SortTitle}, {Sort: SortYearDesc, Filters: map[string][]string{"realism": {"mixed"}}}}
+	answers := func(ix *Index) []*Result {
+		var out []*Result
+		for _, q := range queries {
+			res, err := ix.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, res)
+		}
+		return out
+	}
+	want := answers(ix)
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, crash := range []bool{false, true} {
+		if crash {
+			if err := os.Remove(filepath.Join(dir, stateFile)); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := os.Stat(filepath.Join(dir, stateFile)); err != nil {
+			t.Fatalf("no state file after Close: %v", err)
+		}
+		ix, err := Open(ctx, dir, cat, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, answers(ix)); diff != "" {
+			t.Errorf("reopened (crash %v) (-before +after):\n%s", crash, diff)
+		}
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
