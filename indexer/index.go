@@ -33,7 +33,9 @@ type Options struct {
 	Codebook *catalog.Codebook
 	// Logger receives rebuild and sync events; nil discards.
 	Logger *slog.Logger
-	// BatchSize is how many works go into one Bleve batch; default 2000.
+	// BatchSize is how many works go into one Bleve batch; default 1000
+	// (with two batches in flight: 2000 builds no faster and peaks at
+	// half again the memory).
 	BatchSize int
 }
 
@@ -46,7 +48,7 @@ func (o *Options) SetDefaults() {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if o.BatchSize <= 0 {
-		o.BatchSize = 2000
+		o.BatchSize = 1000
 	}
 }
 
@@ -447,3 +449,4 @@ func dirSize(dir string) int64 {
 	})
 	return n
 }
+
