@@ -449,4 +449,3 @@ func dirSize(dir string) int64 {
 	})
 	return n
 }
-
