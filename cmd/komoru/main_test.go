@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -64,6 +65,7 @@ func TestExitCodes(t *testing.T) {
 		{"import partial", []string{"import", "--data", data, "--partial", bad}, nil, 1, "created 0, updated 0, unchanged 1, rejected 2"},
 		{"export extra argument", []string{"export", "--data", data, "q=nhk"}, nil, 2, "unexpected argument"},
 		{"not yet", []string{"crawl", "https://example.org"}, nil, 1, "not yet"},
+		{"stats by unknown facet", []string{"stats", "--data", data, "--by", "mood"}, nil, 2, `--by: "mood" is not a facet`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,5 +117,26 @@ func TestRoundTripCLI(t *testing.T) {
 	rows := strings.Split(strings.TrimSpace(csv), "\n")
 	if code != 0 || !strings.HasPrefix(rows[0], "id,title,original_title,") || len(rows) < 2 {
 		t.Errorf("CSV export: exit %d, rows %q", code, rows[:min(2, len(rows))])
+	}
+}
+
+func TestStatsCommand(t *testing.T) {
+	data := t.TempDir()
+	good := writeFile(t, "good.jsonl", goodA+"\n"+goodB+"\n"+`{"id":"c","title":"C","medium":"manga","year":2015}`+"\n")
+	if code, _, stderr := komoru(t, "", nil, "import", "--data", data, "--seed=false", good); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, out, stderr := komoru(t, "", nil, "stats", "--data", data, "--by", "decade")
+	if code != 0 {
+		t.Fatalf("stats: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"3 works, codebook ", "2000s  2010s", "Manga (manga)", "Female hikikomori lead"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stats output lacks %q:\n%s", want, out)
+		}
+	}
+	// Two manga: one in the 2000s, one in the 2010s.
+	if !regexp.MustCompile(`Manga \(manga\)\s+2\s+1\s+1`).MatchString(out) {
+		t.Errorf("stats output does not count the manga per decade:\n%s", out)
 	}
 }
