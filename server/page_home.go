@@ -15,6 +15,6 @@ func (s *Server) pageHome(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "home", homePage{Works: n, Examples: homeExamples})
+	s.render(c, http.StatusOK, "home", homePage{layout: s.layout(c, "komoru"), Works: n, Examples: homeExamples})
 	return nil
 }

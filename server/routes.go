@@ -29,6 +29,11 @@ func (s *Server) routes() http.Handler {
 	api.GET("/works/:id", s.handle(s.apiGetWork))
 
 	r.GET("/", s.handle(s.pageHome))
+	r.GET("/works/:id", s.handle(s.pageWork))
+	r.GET("/codebook", s.handle(s.pageCodebook))
+	r.GET("/stats", s.handle(s.pageStats))
+	r.GET("/stats/:file", s.handle(s.statsFile))
+	r.POST("/prefs", s.handle(s.prefs))
 	r.GET("/static/*path", s.static.serve)
 
 	r.NoRoute(s.handle(func(c *gin.Context) error {

@@ -20,6 +20,9 @@ import (
 type WorkStore interface {
 	Get(ctx context.Context, id string) (catalog.Revision, error)
 	Count(ctx context.Context) (int, error)
+	// LastSeq and Each let the stats pages recount only after a change.
+	LastSeq(ctx context.Context) (int64, error)
+	Each(ctx context.Context, fn func(*catalog.Work) error) error
 }
 
 // Config is everything a Server needs; cmd/komoru fills it from flags.
@@ -41,6 +44,8 @@ type Server struct {
 	pages   map[string]*template.Template
 	static  *staticFiles
 	handler http.Handler
+
+	statsCache statsCache
 }
 
 // New checks the config, parses every template and builds the route table.

@@ -130,7 +130,7 @@ func TestStaticCaching(t *testing.T) {
 // template that breaks on empty data fails here rather than for a user.
 func TestTemplates(t *testing.T) {
 	s := newTestServer(t)
-	zero := map[string]any{"home": homePage{}, "error": errorPage{}}
+	zero := map[string]any{"home": homePage{}, "error": errorPage{}, "work": workPage{}, "codebook": codebookPage{}, "stats": statsPage{}}
 	for name := range pageFiles {
 		data, ok := zero[name]
 		if !ok {
