@@ -44,9 +44,9 @@ type labeled struct {
 }
 
 type characterView struct {
-	Name               string
-	Gender, Role       labeled
-	Hikikomori         bool
+	Name         string
+	Gender, Role labeled
+	Hikikomori   bool
 }
 
 // dimensionView is one coded dimension of one work.
