@@ -35,6 +35,7 @@ func (s *Server) routes() http.Handler {
 	r.GET("/stats/:file", s.handle(s.statsFile))
 	r.POST("/prefs", s.handle(s.prefs))
 	r.GET("/static/*path", s.static.serve)
+	r.GET("/favicon.ico", s.static.favicon)
 
 	r.NoRoute(s.handle(func(c *gin.Context) error {
 		return errNotFound("no page at " + c.Request.URL.Path)
