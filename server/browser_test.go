@@ -225,7 +225,7 @@ func (b *browser) screenshots(t *testing.T, name string) {
 }
 
 func TestBrowserWorkPage(t *testing.T) {
-	b := newBrowser(t, newTestServer(t))
+	b := newBrowser(t, newSiteServer(t))
 	b.run(t,
 		chromedp.Navigate(b.base+"/works/welcome-to-the-nhk-anime"),
 		chromedp.WaitVisible(chromedp.CSS("#work-title")),
@@ -246,7 +246,7 @@ func TestBrowserWorkPage(t *testing.T) {
 // TestBrowserKeyboard uses the keyboard alone: the skip link comes first,
 // and Tab and Enter reach and reveal a spoiler, with a visible focus ring.
 func TestBrowserKeyboard(t *testing.T) {
-	b := newBrowser(t, newTestServer(t))
+	b := newBrowser(t, newSiteServer(t))
 	b.run(t,
 		chromedp.Navigate(b.base+"/works/welcome-to-the-nhk-anime"),
 		chromedp.WaitVisible(chromedp.CSS("#work-title")),
@@ -281,7 +281,7 @@ func TestBrowserKeyboard(t *testing.T) {
 }
 
 func TestBrowserPages(t *testing.T) {
-	b := newBrowser(t, newTestServer(t))
+	b := newBrowser(t, newSiteServer(t))
 	for _, p := range []struct{ path, name, selector string }{
 		{"/codebook", "codebook", "#realism"},
 		{"/stats", "stats", "img[src='/stats/decade-realism.svg']"},

@@ -18,8 +18,8 @@ import (
 )
 
 func TestWorkPage(t *testing.T) {
-	s := newTestServer(t)
-	rec := get(t, s, "GET", "/works/welcome-to-the-nhk-anime")
+	s := newSiteServer(t)
+	rec := request(t, s, "GET", "/works/welcome-to-the-nhk-anime")
 	if rec.Code != 200 {
 		t.Fatalf("status %d", rec.Code)
 	}
@@ -62,7 +62,7 @@ func TestWorkPage(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), `<details class="spoiler" open>`) {
 		t.Error("spoilers not open with the show-spoilers preference")
 	}
-	if rec := get(t, s, "GET", "/works/no-such-work"); rec.Code != 404 || !strings.Contains(rec.Body.String(), "<h1>Not found</h1>") {
+	if rec := request(t, s, "GET", "/works/no-such-work"); rec.Code != 404 || !strings.Contains(rec.Body.String(), "<h1>Not found</h1>") {
 		t.Errorf("unknown work: %d", rec.Code)
 	}
 }
@@ -88,7 +88,7 @@ func TestEscaping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := get(t, s, "GET", "/works/xss").Body.String()
+	page := request(t, s, "GET", "/works/xss").Body.String()
 	for _, bad := range []string{"<script>alert", "<img src=x", "<b>bold", "<i>evidence", "<u>src"} {
 		if strings.Contains(page, bad) {
 			t.Errorf("the page contains unescaped %q", bad)
@@ -100,8 +100,8 @@ func TestEscaping(t *testing.T) {
 }
 
 func TestCodebookPage(t *testing.T) {
-	s := newTestServer(t)
-	page := get(t, s, "GET", "/codebook").Body.String()
+	s := newSiteServer(t)
+	page := request(t, s, "GET", "/codebook").Body.String()
 	for _, want := range []string{"version 1.0.0", `id="realism"`, `<code>avoidant_personality</code>`, `<a href="/?medium=manga">`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("codebook page lacks %s", want)
@@ -126,32 +126,32 @@ func TestCodebookPage(t *testing.T) {
 }
 
 func TestStatsPage(t *testing.T) {
-	s := newTestServer(t)
-	page := get(t, s, "GET", "/stats").Body.String()
+	s := newSiteServer(t)
+	page := request(t, s, "GET", "/stats").Body.String()
 	for _, spec := range chartSpecs {
 		if !strings.Contains(page, `<img src="/stats/`+spec.Name+`.svg"`) {
 			t.Errorf("stats page lacks chart %s", spec.Name)
 		}
-		svg := get(t, s, "GET", "/stats/"+spec.Name+".svg")
+		svg := request(t, s, "GET", "/stats/"+spec.Name+".svg")
 		if svg.Code != 200 || svg.Header().Get("Content-Type") != "image/svg+xml" || !strings.Contains(svg.Body.String(), "<svg") {
 			t.Errorf("%s.svg: %d %s", spec.Name, svg.Code, svg.Header().Get("Content-Type"))
 		}
-		csv := get(t, s, "GET", "/stats/"+spec.Name+".csv")
+		csv := request(t, s, "GET", "/stats/"+spec.Name+".csv")
 		if csv.Code != 200 || !strings.HasPrefix(csv.Body.String(), spec.Axis+",") {
 			t.Errorf("%s.csv: %d %q", spec.Name, csv.Code, csv.Body.String())
 		}
 	}
-	csv := get(t, s, "GET", "/stats/countries.csv").Body.String()
+	csv := request(t, s, "GET", "/stats/countries.csv").Body.String()
 	if !regexp.MustCompile(`(?m)^Japan,\d+$`).MatchString(csv) {
 		t.Errorf("countries.csv has no Japan row:\n%s", csv)
 	}
-	if rec := get(t, s, "GET", "/stats/nope.svg"); rec.Code != 404 {
+	if rec := request(t, s, "GET", "/stats/nope.svg"); rec.Code != 404 {
 		t.Errorf("unknown chart: %d", rec.Code)
 	}
 }
 
 func TestPrefs(t *testing.T) {
-	s := newTestServer(t)
+	s := newSiteServer(t)
 	tests := []struct {
 		form     url.Values
 		location string

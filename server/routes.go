@@ -25,6 +25,7 @@ func (s *Server) routes() http.Handler {
 	r.GET("/healthz", s.handle(s.health))
 
 	api := r.Group("/api/v1")
+	api.GET("/search", s.handle(s.apiSearch))
 	api.GET("/codebook", s.handle(s.apiCodebook))
 	api.GET("/works/:id", s.handle(s.apiGetWork))
 

@@ -13,6 +13,7 @@ import (
 	"net/http"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/indexer"
 )
 
 // WorkStore is what the server reads of the catalog. *sqlite.Store
@@ -25,10 +26,17 @@ type WorkStore interface {
 	Each(ctx context.Context, fn func(*catalog.Work) error) error
 }
 
+// Searcher answers search queries. *indexer.Index implements it.
+type Searcher interface {
+	Search(ctx context.Context, q indexer.Query) (*indexer.Result, error)
+}
+
 // Config is everything a Server needs; cmd/komoru fills it from flags.
 type Config struct {
 	Store    WorkStore
 	Codebook *catalog.Codebook
+	// Search answers /api/v1/search; nil makes search unavailable (503).
+	Search Searcher
 	// Assets holds templates/ and static/: web.FS, or os.DirFS("web") to
 	// edit templates without rebuilding.
 	Assets fs.FS
@@ -39,6 +47,7 @@ type Config struct {
 // Server serves the API and the pages.
 type Server struct {
 	store   WorkStore
+	search  Searcher
 	cb      *catalog.Codebook
 	log     *slog.Logger
 	pages   map[string]*template.Template
@@ -56,7 +65,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{store: cfg.Store, cb: cfg.Codebook, log: cfg.Logger}
+	s := &Server{store: cfg.Store, search: cfg.Search, cb: cfg.Codebook, log: cfg.Logger}
 	var err error
 	if s.static, err = newStaticFiles(cfg.Assets); err != nil {
 		return nil, err

@@ -13,15 +13,17 @@ import (
 
 	"github.com/komoru/komoru/catalog"
 	"github.com/komoru/komoru/catalog/sqlite"
+	"github.com/komoru/komoru/indexer"
 	"github.com/komoru/komoru/web"
 )
 
 // newTestServer serves the shipped catalog from a real SQLite store through
 // the real router.
-func newTestServer(t *testing.T) *Server {
+func newSiteServer(t *testing.T) *Server {
 	t.Helper()
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "catalog.db"), catalog.DefaultCodebook())
+	dir := t.TempDir()
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "catalog.db"), catalog.DefaultCodebook())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,14 +31,19 @@ func newTestServer(t *testing.T) *Server {
 	if _, _, err := store.Seed(ctx, catalog.Shipped(), catalog.Change{Author: "komoru"}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Store: store, Codebook: store.Codebook(), Assets: web.FS})
+	ix, err := indexer.Open(ctx, filepath.Join(dir, "index"), store, indexer.Options{Codebook: store.Codebook()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	s, err := New(Config{Store: store, Search: ix, Codebook: store.Codebook(), Assets: web.FS})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func get(t *testing.T, s *Server, method, url string) *httptest.ResponseRecorder {
+func request(t *testing.T, s *Server, method, url string) *httptest.ResponseRecorder {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, httptest.NewRequest(method, url, nil))
@@ -44,7 +51,7 @@ func get(t *testing.T, s *Server, method, url string) *httptest.ResponseRecorder
 }
 
 func TestRoutes(t *testing.T) {
-	s := newTestServer(t)
+	s := newSiteServer(t)
 	tests := []struct {
 		method, url string
 		status      int
@@ -63,7 +70,7 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/static/css/missing.css", 404, "", nil},
 	}
 	for _, tt := range tests {
-		rec := get(t, s, tt.method, tt.url)
+		rec := request(t, s, tt.method, tt.url)
 		if rec.Code != tt.status {
 			t.Errorf("%s %s: status %d, want %d; body %s", tt.method, tt.url, rec.Code, tt.status, rec.Body)
 		}
@@ -84,8 +91,8 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestGetWorkShape(t *testing.T) {
-	s := newTestServer(t)
-	rec := get(t, s, "GET", "/api/v1/works/welcome-to-the-nhk-anime")
+	s := newSiteServer(t)
+	rec := request(t, s, "GET", "/api/v1/works/welcome-to-the-nhk-anime")
 	var got struct {
 		Work      catalog.Work `json:"work"`
 		Revision  int          `json:"revision"`
@@ -111,17 +118,17 @@ func TestGetWorkShape(t *testing.T) {
 }
 
 func TestStaticCaching(t *testing.T) {
-	s := newTestServer(t)
-	page := get(t, s, "GET", "/").Body.String()
+	s := newSiteServer(t)
+	page := request(t, s, "GET", "/").Body.String()
 	m := regexp.MustCompile(`href="(/static/css/komoru\.css\?v=[0-9a-f]+)"`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no checksummed stylesheet link in the page:\n%s", page)
 	}
-	rec := get(t, s, "GET", m[1])
+	rec := request(t, s, "GET", m[1])
 	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Cache-Control"), "immutable") {
 		t.Errorf("GET %s: %d, Cache-Control %q; want 200 immutable", m[1], rec.Code, rec.Header().Get("Cache-Control"))
 	}
-	if cc := get(t, s, "GET", "/static/css/komoru.css?v=stale").Header().Get("Cache-Control"); cc != "no-cache" {
+	if cc := request(t, s, "GET", "/static/css/komoru.css?v=stale").Header().Get("Cache-Control"); cc != "no-cache" {
 		t.Errorf("stale hash: Cache-Control %q, want no-cache", cc)
 	}
 }
@@ -129,7 +136,7 @@ func TestStaticCaching(t *testing.T) {
 // TestTemplates executes every page with the zero value of its struct, so a
 // template that breaks on empty data fails here rather than for a user.
 func TestTemplates(t *testing.T) {
-	s := newTestServer(t)
+	s := newSiteServer(t)
 	zero := map[string]any{"home": homePage{}, "error": errorPage{}, "work": workPage{}, "codebook": codebookPage{}, "stats": statsPage{}}
 	for name := range pageFiles {
 		data, ok := zero[name]

@@ -21,6 +21,13 @@ type config struct {
 	author   string
 	logLevel string
 	by       string
+	rebuild  bool
+	corpus   string
+	queries  string
+	repeats  string
+	warmups  string
+	// given holds the flags set on the command line or by environment.
+	given map[string]bool
 }
 
 // flagSpec is one row of the flag table: the flag, its environment twin,
@@ -47,6 +54,16 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.by }},
 	{"log-level", "KOMORU_LOG_LEVEL", "info", "log level: debug, info, warn or error",
 		func(c *config) any { return &c.logLevel }},
+	{"rebuild", "KOMORU_REBUILD", "false", "rebuild the search index from the catalog",
+		func(c *config) any { return &c.rebuild }},
+	{"corpus", "KOMORU_CORPUS", "", "bench: works to import, in import format v1",
+		func(c *config) any { return &c.corpus }},
+	{"queries", "KOMORU_QUERIES", "", "bench: query set, one JSON query a line",
+		func(c *config) any { return &c.queries }},
+	{"repeats", "KOMORU_REPEATS", "50", "bench: timed runs of each query",
+		func(c *config) any { return &c.repeats }},
+	{"warmups", "KOMORU_WARMUPS", "3", "bench: untimed runs of each query first",
+		func(c *config) any { return &c.warmups }},
 }
 
 // errHelp is returned when -h was asked for; the usage has been printed.
@@ -89,7 +106,9 @@ func parseFlags(e *env, name string, args []string, names ...string) (*config, [
 		if err := fs.Set(spec.name, v); err != nil {
 			return nil, nil, usagef("$%s: invalid value %q", spec.env, v)
 		}
+		given[spec.name] = true
 	}
+	cfg.given = given
 	if err := cfg.validate(); err != nil {
 		return nil, nil, err
 	}

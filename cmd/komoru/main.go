@@ -43,9 +43,11 @@ func init() {
 		{"import", "[--partial] [--author NAME] FILE...", "import works in import format v1 (JSON Lines); - reads stdin", runImport},
 		{"export", "[--format jsonl|csv]", "write the catalog to stdout", runExport},
 		{"stats", "[--by FACET]", "count the works per facet value, optionally split by a facet such as decade", runStats},
-		{"index", "--rebuild", "rebuild the search index from the catalog", notYet("the search index")},
+		{"index", "--rebuild [--data DIR]", "rebuild the search index from the catalog", runIndex},
 		{"crawl", "URL...", "harvest metadata from pages into draft entries", notYet("the importer")},
 		{"user", "add NAME --role curator|admin", "create an account", notYet("accounts")},
+		{"bench", "--corpus FILE --queries FILE [--repeats 50] [--warmups 3] [--data DIR]",
+			"import a corpus into a fresh data dir, build the index and time a query set", runBench},
 	}
 }
 

@@ -6,11 +6,16 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
+	"github.com/komoru/komoru/indexer"
 	"github.com/komoru/komoru/server"
 	"github.com/komoru/komoru/web"
 )
+
+// followEvery is how often a server looks for catalog changes to index.
+const followEvery = 250 * time.Millisecond
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	cfg, rest, err := parseFlags(e, "serve", args, "addr", "data", "seed", "log-level")
@@ -27,7 +32,18 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 
-	srv, err := server.New(server.Config{Store: store, Codebook: store.Codebook(), Assets: web.FS, Logger: log})
+	// The index catches up on open, then follows the catalog's changes,
+	// including those of other processes (komoru import beside the server).
+	ix, err := indexer.Open(ctx, filepath.Join(cfg.data, indexDir), store, indexer.Options{Codebook: store.Codebook(), Logger: log})
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	followCtx, stopFollow := context.WithCancel(ctx)
+	defer stopFollow()
+	go ix.Follow(followCtx, followEvery)
+
+	srv, err := server.New(server.Config{Store: store, Search: ix, Codebook: store.Codebook(), Assets: web.FS, Logger: log})
 	if err != nil {
 		return err
 	}

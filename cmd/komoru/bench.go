@@ -1,0 +1,364 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/indexer"
+)
+
+// benchQuery is one line of a query set (shared/bench/queries.jsonl).
+type benchQuery struct {
+	Name    string              `json:"name"`
+	Who     string              `json:"who"`
+	Q       string              `json:"q"`
+	Filters map[string][]string `json:"filters"`
+	Facets  []string            `json:"facets"`
+	Year    []int               `json:"year"`
+	Sort    string              `json:"sort"`
+	Page    int                 `json:"page"`
+	Size    int                 `json:"size"`
+	Fuzzy   bool                `json:"fuzzy"`
+}
+
+// benchReport is the JSON shape of shared/bench/README.md.
+type benchReport struct {
+	Peer  string `json:"peer"`
+	N     int    `json:"n"`
+	Build struct {
+		Seconds      float64 `json:"seconds"`
+		DocsPerS     float64 `json:"docs_per_s"`
+		IndexBytes   int64   `json:"index_bytes"`
+		PeakRSSBytes int64   `json:"peak_rss_bytes"`
+	} `json:"build"`
+	QueryPhase struct {
+		PeakRSSBytes int64 `json:"peak_rss_bytes"`
+	} `json:"query_phase"`
+	Queries []benchResult `json:"queries"`
+}
+
+type benchResult struct {
+	Name      string           `json:"name"`
+	P50us     int64            `json:"p50_us"`
+	P95us     int64            `json:"p95_us"`
+	TotalHits int              `json:"total_hits"`
+	IDs       []string         `json:"ids"`
+	Facets    map[string][]any `json:"facets"`
+}
+
+// facetTop is how many values of each facet the report lists.
+const facetTop = 10
+
+func runBench(ctx context.Context, e *env, args []string) error {
+	cfg, rest, err := parseFlags(e, "bench", args, "corpus", "queries", "repeats", "warmups", "data", "log-level")
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	if cfg.corpus == "" || cfg.queries == "" {
+		return usagef("--corpus and --queries are required")
+	}
+	repeats, err1 := strconv.Atoi(cfg.repeats)
+	warmups, err2 := strconv.Atoi(cfg.warmups)
+	if err1 != nil || err2 != nil || repeats < 1 || warmups < 0 {
+		return usagef("--repeats must be 1 or more and --warmups 0 or more")
+	}
+	queries, err := readBenchQueries(cfg.queries)
+	if err != nil {
+		return err
+	}
+	// A fresh, empty data dir: a temporary one unless --data names one,
+	// which must then be empty.
+	if !cfg.given["data"] {
+		dir, err := os.MkdirTemp("", "komoru-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg.data = dir
+	} else if ents, err := os.ReadDir(cfg.data); err == nil && len(ents) > 0 {
+		return usagef("--data %s is not empty; bench needs a fresh data dir", cfg.data)
+	}
+	cfg.seed = false
+	log := cfg.logger(e.stderr)
+
+	var rep benchReport
+	rep.Peer = "komoru"
+	// KOMORU_BENCH_BUILDPROFILE writes a CPU profile of the build phase.
+	if name := e.getenv("KOMORU_BENCH_BUILDPROFILE"); name != "" {
+		pf, err := os.Create(name)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pf.Close()
+	}
+	start := time.Now()
+	store, err := openCatalog(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ir, err := importCorpus(ctx, e, store, cfg.corpus)
+	if err != nil {
+		return err
+	}
+	imported := time.Since(start)
+	dir := filepath.Join(cfg.data, indexDir)
+	opts := indexer.Options{Codebook: store.Codebook(), Logger: log}
+	if err := indexer.Build(ctx, dir, store, opts); err != nil {
+		return err
+	}
+	rep.Build.Seconds = time.Since(start).Seconds()
+	rep.N = ir.Created
+	rep.Build.DocsPerS = float64(rep.N) / rep.Build.Seconds
+	rep.Build.IndexBytes = dirBytes(dir)
+	rep.Build.PeakRSSBytes = peakRSS()
+	pprof.StopCPUProfile()
+	fmt.Fprintf(e.stderr, "bench: imported %d works in %.1fs, built the index in %.1fs\n",
+		rep.N, imported.Seconds(), rep.Build.Seconds-imported.Seconds())
+
+	// The query phase starts from a clean slate: memory returned, the
+	// peak reset, the index reopened as a server opens it.
+	runtime.GC()
+	debug.FreeOSMemory()
+	resetPeakRSS()
+	ix, err := indexer.Open(ctx, dir, store, opts)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	// KOMORU_BENCH_CPUPROFILE writes a CPU profile of the query phase.
+	if name := e.getenv("KOMORU_BENCH_CPUPROFILE"); name != "" {
+		pf, err := os.Create(name)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	for _, bq := range queries {
+		q := bq.query()
+		var res *indexer.Result
+		for range warmups {
+			if res, err = ix.Search(ctx, q); err != nil {
+				return fmt.Errorf("query %s: %w", bq.Name, err)
+			}
+		}
+		times := make([]time.Duration, 0, repeats)
+		for range repeats {
+			t0 := time.Now()
+			res, err = ix.Search(ctx, q)
+			times = append(times, time.Since(t0))
+			if err != nil {
+				return fmt.Errorf("query %s: %w", bq.Name, err)
+			}
+		}
+		slices.Sort(times)
+		r := benchResult{Name: bq.Name, TotalHits: res.Total, IDs: []string{}, Facets: map[string][]any{},
+			P50us: percentile(times, 50).Microseconds(), P95us: percentile(times, 95).Microseconds()}
+		for _, h := range res.Hits {
+			r.IDs = append(r.IDs, h.ID)
+		}
+		for _, fr := range res.Facets {
+			vals := slices.Clone(fr.Values)
+			slices.SortStableFunc(vals, func(a, b indexer.FacetValue) int { return b.Count - a.Count })
+			top := []any{}
+			for _, v := range vals[:min(facetTop, len(vals))] {
+				if v.Count > 0 {
+					top = append(top, []any{v.Value, v.Count})
+				}
+			}
+			r.Facets[fr.Name] = top
+		}
+		rep.Queries = append(rep.Queries, r)
+	}
+	rep.QueryPhase.PeakRSSBytes = peakRSS()
+	fmt.Fprintf(e.stderr, "bench: %s\n", memStatus())
+	out, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.stdout, "%s\n", out)
+	return err
+}
+
+func (bq benchQuery) query() indexer.Query {
+	q := indexer.Query{Text: bq.Q, Filters: bq.Filters, Sort: bq.Sort, Page: bq.Page, Size: bq.Size,
+		Typo: bq.Fuzzy, Facets: bq.Facets}
+	if q.Facets == nil {
+		q.Facets = []string{}
+	}
+	if len(bq.Year) == 2 {
+		q.YearFrom, q.YearTo = bq.Year[0], bq.Year[1]
+	}
+	return q
+}
+
+func readBenchQueries(name string) ([]benchQuery, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var qs []benchQuery
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var q benchQuery
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&q); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, i+1, err)
+		}
+		qs = append(qs, q)
+	}
+	if len(qs) == 0 {
+		return nil, fmt.Errorf("%s: no queries", name)
+	}
+	return qs, nil
+}
+
+// percentile returns the p-th percentile (nearest rank) of sorted times.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	i := (len(sorted)*p+99)/100 - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// peakRSS returns the process's peak resident set (VmHWM) in bytes, 0
+// where /proc does not say.
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// resetPeakRSS starts a new peak (Linux: "5" to clear_refs).
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+func dirBytes(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// importCorpus imports the corpus through the normal import path. The
+// synthetic corpus has a few works whose alternate titles repeat, which
+// the catalog rejects; those lines are imported again with the repeats
+// dropped (the searchable text is the same), so that the index holds
+// every work of the corpus, as the peers' do.
+func importCorpus(ctx context.Context, e *env, store interface {
+	Import(context.Context, io.Reader, catalog.ImportOptions) (catalog.ImportReport, error)
+}, name string) (catalog.ImportReport, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return catalog.ImportReport{}, err
+	}
+	defer f.Close()
+	bad := map[int]bool{}
+	ir, err := store.Import(ctx, bufio.NewReaderSize(f, 1<<20), catalog.ImportOptions{
+		Change:    catalog.Change{Author: "bench", Note: "bench corpus"},
+		Partial:   true,
+		OnProblem: func(le *catalog.LineError) { bad[le.Line] = true },
+	})
+	if err != nil || len(bad) == 0 {
+		return ir, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return ir, err
+	}
+	var fixed bytes.Buffer
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		if !bad[n] {
+			continue
+		}
+		var doc map[string]json.RawMessage
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
+			return ir, fmt.Errorf("corpus line %d: %w", n, err)
+		}
+		var alts []string
+		if raw, ok := doc["alt_titles"]; ok {
+			if err := json.Unmarshal(raw, &alts); err != nil {
+				return ir, fmt.Errorf("corpus line %d: %w", n, err)
+			}
+			var uniq []string
+			for _, a := range alts {
+				if !slices.Contains(uniq, a) {
+					uniq = append(uniq, a)
+				}
+			}
+			doc["alt_titles"], _ = json.Marshal(uniq)
+		}
+		line, _ := json.Marshal(doc)
+		fixed.Write(line)
+		fixed.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		return ir, err
+	}
+	var problems []string
+	ir2, err := store.Import(ctx, &fixed, catalog.ImportOptions{
+		Change:    catalog.Change{Author: "bench", Note: "bench corpus, repeated alternate titles dropped"},
+		OnProblem: func(le *catalog.LineError) { problems = append(problems, le.Problems()...) },
+	})
+	if err != nil {
+		return ir, err
+	}
+	if len(problems) > 0 {
+		return ir, fmt.Errorf("corpus: %s", problems[0])
+	}
+	fmt.Fprintf(e.stderr, "bench: %d works had repeated alternate titles; imported without the repeats\n", ir2.Created)
+	ir.Created += ir2.Created
+	ir.Rejected = 0
+	return ir, nil
+}
+
+// memStatus is the resident memory lines of /proc/self/status.
+func memStatus() string {
+	data, _ := os.ReadFile("/proc/self/status")
+	var parts []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmHWM") || strings.HasPrefix(line, "VmRSS") || strings.HasPrefix(line, "Rss") {
+			parts = append(parts, strings.Join(strings.Fields(line), " "))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

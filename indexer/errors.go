@@ -1,0 +1,5 @@
+package indexer
+
+import "errors"
+
+var errClosed = errors.New("index: closed")

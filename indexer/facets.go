@@ -1,0 +1,54 @@
+package indexer
+
+import (
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/komoru/komoru/catalog"
+)
+
+// countFacets counts every asked facet disjunctively: a facet's counts are
+// taken over base narrowed by every other facet's filter, never its own.
+// res is base narrowed by all filters, shared by the facets that have no
+// filter. Each count is one AND-cardinality of two bitmaps: nothing walks
+// the hits.
+func (s *state) countFacets(cb *catalog.Codebook, q Query, base, res *roaring.Bitmap, filters map[string]*roaring.Bitmap) []FacetResult {
+	names := q.Facets
+	if names == nil {
+		for _, f := range cb.Facets() {
+			names = append(names, f.Name)
+		}
+	}
+	out := make([]FacetResult, 0, len(names))
+	for _, name := range names {
+		f, _ := cb.Facet(name)
+		within := res
+		if _, own := filters[name]; own {
+			within = base.Clone()
+			for g, fb := range filters {
+				if g != name {
+					within.And(fb)
+				}
+			}
+		}
+		fr := FacetResult{Name: name, Label: f.Label, Values: []FacetValue{}}
+		selected := q.Filters[name]
+		for _, c := range s.facets[name] {
+			v := &s.values[c]
+			n := int(within.AndCardinality(v.bm))
+			sel := slices.Contains(selected, v.value)
+			if n == 0 && !sel {
+				continue
+			}
+			fr.Values = append(fr.Values, FacetValue{Value: v.value, Label: cb.Label(name, v.value), Count: n, Selected: sel})
+		}
+		// A selected value no work has ever carried still shows, with 0.
+		for _, v := range selected {
+			if _, known := s.codeOf[name][v]; !known {
+				fr.Values = append(fr.Values, FacetValue{Value: v, Label: cb.Label(name, v), Selected: true})
+			}
+		}
+		out = append(out, fr)
+	}
+	return out
+}

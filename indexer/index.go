@@ -1,0 +1,422 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/komoru/komoru/catalog"
+)
+
+// Internal keys the index keeps in Bleve, written in the same batch as the
+// documents they describe.
+var (
+	keySchema = []byte("komoru:schema")
+	keySeq    = []byte("komoru:seq")
+)
+
+// Options are the index's knobs; the zero value is usable.
+type Options struct {
+	// Codebook defines the facets; nil means catalog.DefaultCodebook().
+	Codebook *catalog.Codebook
+	// Logger receives rebuild and sync events; nil discards.
+	Logger *slog.Logger
+	// BatchSize is how many works go into one Bleve batch; default 2000.
+	BatchSize int
+}
+
+// SetDefaults fills in the zero fields.
+func (o *Options) SetDefaults() {
+	if o.Codebook == nil {
+		o.Codebook = catalog.DefaultCodebook()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 2000
+	}
+}
+
+// Index is the search index of one data dir. It is safe for concurrent
+// use: searches run in parallel; writes are serialized.
+type Index struct {
+	dir  string
+	src  Catalog
+	opts Options
+	cb   *catalog.Codebook
+	m    *mapping.IndexMappingImpl
+	log  *slog.Logger
+
+	wmu sync.Mutex // serializes writes: apply, refresh, rebuild, close
+
+	mu    sync.RWMutex // guards the fields below
+	bi    bleve.Index
+	st    *state
+	snap  *snapshot
+	cache segMaps
+	seq   int64 // last change applied
+}
+
+// Open opens the index in dir, building it from the catalog if it is
+// missing, corrupt or of another schema version, and catches up with the
+// catalog's changes. The catalog is also what Follow and Rebuild read.
+func Open(ctx context.Context, dir string, src Catalog, opts Options) (*Index, error) {
+	opts.SetDefaults()
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{dir: dir, src: src, opts: opts, cb: opts.Codebook, m: m, log: opts.Logger}
+	if err := ix.openOrRebuild(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := ix.CatchUp(ctx); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func (ix *Index) openOrRebuild(ctx context.Context) error {
+	err := ix.load()
+	if err == nil {
+		return nil
+	}
+	if _, statErr := os.Stat(ix.dir); statErr == nil {
+		ix.log.Warn("search index unusable; rebuilding", "dir", ix.dir, "error", err)
+	} else {
+		ix.log.Info("no search index; building it", "dir", ix.dir)
+	}
+	if err := Build(ctx, ix.dir, ix.src, ix.opts); err != nil {
+		return err
+	}
+	return ix.load()
+}
+
+// load opens the Bleve index in ix.dir and restores the in-memory state
+// from its stored documents.
+func (ix *Index) load() (err error) {
+	defer func() {
+		// A damaged index can make Bleve panic; it is derived data, so
+		// that only means a rebuild.
+		if v := recover(); v != nil {
+			err = fmt.Errorf("open index: panic: %v", v)
+		}
+	}()
+	if _, err := os.Stat(filepath.Join(ix.dir, "index_meta.json")); err != nil {
+		return err
+	}
+	bi, err := bleve.OpenUsing(ix.dir, nil)
+	if err != nil {
+		return err
+	}
+	fail := func(err error) error {
+		bi.Close()
+		return err
+	}
+	schema, err := bi.GetInternal(keySchema)
+	if err != nil {
+		return fail(err)
+	}
+	if string(schema) != schemaVersion {
+		return fail(fmt.Errorf("index schema %q, want %q", schema, schemaVersion))
+	}
+	seqb, err := bi.GetInternal(keySeq)
+	if err != nil {
+		return fail(err)
+	}
+	seq, err := strconv.ParseInt(string(seqb), 10, 64)
+	if err != nil {
+		return fail(fmt.Errorf("index seq %q: %w", seqb, err))
+	}
+	st, cache, snap, err := loadState(bi, ix.cb)
+	if err != nil {
+		return fail(err)
+	}
+	ix.mu.Lock()
+	ix.bi, ix.st, ix.cache, ix.snap, ix.seq = bi, st, cache, snap, seq
+	ix.mu.Unlock()
+	return nil
+}
+
+// loadState reads every live document's id and meta from a snapshot of
+// bi, gives ordinals in id order and builds the bitmaps and orders.
+func loadState(bi bleve.Index, cb *catalog.Codebook) (*state, segMaps, *snapshot, error) {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer r.Close()
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, nil, nil, fmt.Errorf("index: unexpected reader %T", r)
+	}
+	type entry struct {
+		id   string
+		meta []byte
+	}
+	var entries []entry
+	for _, ss := range is.Segments() {
+		seg := ss.Segment()
+		del := ss.Deleted()
+		for n := uint64(0); n < seg.Count(); n++ {
+			if del != nil && del.Contains(uint32(n)) {
+				continue
+			}
+			var e entry
+			err := seg.VisitStoredFields(n, func(field string, _ byte, value []byte, _ []uint64) bool {
+				switch field {
+				case "_id":
+					e.id = string(value)
+				case fieldMeta:
+					e.meta = slices.Clone(value)
+				}
+				return e.id == "" || e.meta == nil
+			})
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			if e.id == "" || e.meta == nil {
+				return nil, nil, nil, fmt.Errorf("index: document %d without id or meta", n)
+			}
+			entries = append(entries, e)
+		}
+	}
+	slices.SortFunc(entries, func(a, b entry) int {
+		switch {
+		case a.id < b.id:
+			return -1
+		case a.id > b.id:
+			return 1
+		}
+		return 0
+	})
+	st := newState(cb)
+	for i := range entries {
+		var m meta
+		if err := json.Unmarshal(entries[i].meta, &m); err != nil {
+			return nil, nil, nil, fmt.Errorf("index: meta of %s: %w", entries[i].id, err)
+		}
+		st.put(entries[i].id, &m)
+		entries[i].meta = nil
+	}
+	st.finish()
+	cache := segMaps{}
+	snap, err := openSnapshot(bi, cache, st.lookup)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return st, cache, snap, nil
+}
+
+// lookup returns the ordinal of id, or noOrd.
+func (s *state) lookup(id string) uint32 {
+	if o, ok := s.ordOf[id]; ok {
+		return o
+	}
+	return noOrd
+}
+
+// buildWorkers is how many batches Build has Bleve index at once.
+const buildWorkers = 2
+
+// Build builds the index of every work of the catalog into a new
+// directory beside dir and swaps it in with a rename, so that dir holds
+// either the old index or the new one, whole.
+func Build(ctx context.Context, dir string, src Catalog, opts Options) error {
+	opts.SetDefaults()
+	m, err := newMapping()
+	if err != nil {
+		return err
+	}
+	tmp := dir + ".building"
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return err
+	}
+	start := time.Now()
+	// The sequence is read before the snapshot the works come from, so
+	// that catching up afterwards replays whatever changed in between.
+	seq, err := src.LastSeq(ctx)
+	if err != nil {
+		return fmt.Errorf("build index: %w", err)
+	}
+	bi, err := bleve.NewUsing(tmp, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return fmt.Errorf("build index: %w", err)
+	}
+	// Documents are made here while Bleve indexes earlier batches: two
+	// batches in flight keep both of a small machine's cores busy, one
+	// building a segment while the other analyzes.
+	batches := make(chan *bleve.Batch, 2)
+	errc := make(chan error, buildWorkers)
+	var wg sync.WaitGroup
+	for range buildWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var failed error
+			for b := range batches {
+				if failed == nil {
+					failed = bi.Batch(b)
+				}
+			}
+			errc <- failed
+		}()
+	}
+	n := 0
+	b := bi.NewBatch()
+	err = src.Each(ctx, func(w *catalog.Work) error {
+		mt := newMeta(w, opts.Codebook)
+		doc, err := newDocument(w, opts.Codebook, mt)
+		if err != nil {
+			return err
+		}
+		if err := b.Index(w.ID, doc); err != nil {
+			return err
+		}
+		n++
+		if b.Size() >= opts.BatchSize {
+			select {
+			case batches <- b:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			b = bi.NewBatch()
+		}
+		return nil
+	})
+	if b.Size() > 0 {
+		batches <- b
+	}
+	close(batches)
+	wg.Wait()
+	close(errc)
+	for werr := range errc {
+		if err == nil {
+			err = werr
+		}
+	}
+	if err == nil {
+		// The schema and the sequence go last, once every work is in.
+		b := bi.NewBatch()
+		b.SetInternal(keySchema, []byte(schemaVersion))
+		b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
+		err = bi.Batch(b)
+	}
+	if cerr := bi.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("build index: %w", err)
+	}
+	old := dir + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(dir, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("build index: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("build index: %w", err)
+	}
+	os.RemoveAll(old)
+	opts.Logger.Info("built the search index", "dir", dir, "works", n, "seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// Rebuild rebuilds the index from the catalog and swaps it in; searches
+// go on against the old index until the swap.
+func (ix *Index) Rebuild(ctx context.Context) error {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	if err := Build(ctx, ix.dir+".rebuild", ix.src, ix.opts); err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	ix.snap.close()
+	ix.bi.Close()
+	ix.bi, ix.snap, ix.st = nil, nil, nil
+	ix.mu.Unlock()
+	old := ix.dir + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(ix.dir, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(ix.dir+".rebuild", ix.dir); err != nil {
+		return err
+	}
+	os.RemoveAll(old)
+	if err := ix.load(); err != nil {
+		return err
+	}
+	_, err := ix.catchUpLocked(ctx)
+	return err
+}
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.snap.close()
+	ix.snap = nil
+	if ix.bi == nil {
+		return nil
+	}
+	err := ix.bi.Close()
+	ix.bi = nil
+	return err
+}
+
+// Seq returns the sequence number of the last catalog change the index holds.
+func (ix *Index) Seq() int64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.seq
+}
+
+// Count returns the number of works in the index.
+func (ix *Index) Count() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.st == nil {
+		return 0
+	}
+	return int(ix.st.alive.GetCardinality())
+}
+
+// Size returns the bytes the index takes on disk.
+func (ix *Index) Size() int64 { return dirSize(ix.dir) }
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}

@@ -1,0 +1,101 @@
+package indexer
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Field names in the Bleve index.
+const (
+	fieldTitle    = "title"    // title, romanized title, alternate titles
+	fieldNative   = "native"   // original (native-script) title
+	fieldBody     = "body"     // synopsis and coding evidence
+	fieldNames    = "names"    // creators and characters
+	fieldYear     = "year"     // numeric
+	fieldMeta     = "meta"     // stored only: what the index keeps in memory
+	fieldSynopsis = "synopsis" // stored only: for highlights
+	fieldFacet    = "facet"    // keyword: "realism:realistic", one term per facet value
+)
+
+// textAnalyzer is English with stemming, as Bleve's "en", plus accent
+// folding first, so that Yōkoso, Yokoso and YOKOSO are one term.
+const textAnalyzer = "komoru_text"
+
+// schemaVersion changes whenever the mapping or the documents change
+// shape; an index of another version is rebuilt on open.
+const schemaVersion = "komoru-index-2"
+
+// textFields are the Latin-script fields a query word is matched against,
+// the first (titles) ranking above the others; phraseFields those with
+// positions, where phrases are matched.
+var (
+	textFields   = []string{fieldTitle, fieldBody, fieldNames}
+	phraseFields = []string{fieldTitle, fieldBody}
+)
+
+// newMapping is the one explicit mapping of the index: no dynamic fields.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
+		"type":         custom.Name,
+		"char_filters": []string{asciifolding.Name},
+		"tokenizer":    unicode.Name,
+		"token_filters": []string{
+			en.PossessiveName,
+			lowercase.Name,
+			en.StopName,
+			porter.Name,
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.DefaultAnalyzer = textAnalyzer
+	m.IndexDynamic = false
+	m.StoreDynamic = false
+	m.DocValuesDynamic = false
+
+	text := func(analyzer string, vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = vectors // phrases need positions
+		f.DocValues = false
+		return f
+	}
+	stored := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(fieldTitle, text(textAnalyzer, true))
+	dm.AddFieldMappingsAt(fieldNative, text(cjk.AnalyzerName, true))
+	dm.AddFieldMappingsAt(fieldBody, text(textAnalyzer, true))
+	dm.AddFieldMappingsAt(fieldNames, text(textAnalyzer, false))
+	year := bleve.NewNumericFieldMapping()
+	year.Store = false
+	year.IncludeInAll = false
+	year.DocValues = false
+	dm.AddFieldMappingsAt(fieldYear, year)
+	dm.AddFieldMappingsAt(fieldMeta, stored())
+	dm.AddFieldMappingsAt(fieldSynopsis, stored())
+	dm.AddFieldMappingsAt(fieldFacet, text(keyword.Name, false))
+	m.DefaultMapping = dm
+	m.TypeField = "_type"
+	m.DefaultType = docType
+	m.AddDocumentMapping(docType, dm)
+	return m, nil
+}

@@ -1,0 +1,183 @@
+package indexer
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/komoru/komoru/catalog"
+)
+
+// Sort orders of a search.
+const (
+	SortRelevance = "relevance"
+	SortYear      = "year"
+	SortYearDesc  = "-year"
+	SortTitle     = "title"
+)
+
+// Limits of a query.
+const (
+	DefaultSize = 20
+	MaxSize     = 100
+	MaxTextLen  = 500
+	// MaxPage keeps page*size within what an int holds comfortably.
+	MaxPage = 1_000_000
+)
+
+// Query is one search, as the API and the pages ask it. The zero value
+// of a field means its default.
+type Query struct {
+	// Text is free text: every word is required, "quoted phrases" match
+	// as phrases; empty matches every work.
+	Text string
+	// Filters maps a facet to the values wanted: OR within a facet, AND
+	// across facets.
+	Filters map[string][]string
+	// YearFrom and YearTo bound the year, inclusive; 0 leaves it open.
+	YearFrom, YearTo int
+	// Sort is SortRelevance (default), SortYear, SortYearDesc or SortTitle.
+	Sort string
+	// Page is 1-based (default 1); Size 1 to MaxSize (default DefaultSize).
+	Page, Size int
+	// Typo turns on typo tolerance and prefix matching of the last word,
+	// the way Meilisearch does (the API's default).
+	Typo bool
+	// Facets names the facets to count; nil counts every facet.
+	Facets []string
+}
+
+// Validate checks the query against the codebook. The error is a
+// *catalog.ValidationError whose fields are named as the API's parameters.
+func (q *Query) Validate(cb *catalog.Codebook) error {
+	fields := map[string]string{}
+	if len(q.Text) > MaxTextLen {
+		fields["q"] = fmt.Sprintf("at most %d bytes", MaxTextLen)
+	} else if !utf8.ValidString(q.Text) {
+		fields["q"] = "not valid UTF-8"
+	}
+	if q.Size < 0 || q.Size > MaxSize {
+		fields["size"] = fmt.Sprintf("must be 1 to %d", MaxSize)
+	}
+	if q.Page < 0 || q.Page > MaxPage {
+		fields["page"] = fmt.Sprintf("must be 1 to %d", MaxPage)
+	}
+	switch q.Sort {
+	case "", SortRelevance, SortYear, SortYearDesc, SortTitle:
+	default:
+		fields["sort"] = "must be relevance, year, -year or title"
+	}
+	if q.YearFrom < 0 || q.YearFrom > 9999 {
+		fields["year_from"] = "must be a year"
+	}
+	if q.YearTo < 0 || q.YearTo > 9999 {
+		fields["year_to"] = "must be a year"
+	}
+	if q.YearFrom > 0 && q.YearTo > 0 && q.YearTo < q.YearFrom {
+		fields["year_to"] = "must not be before year_from"
+	}
+	for f, vs := range q.Filters {
+		if _, ok := cb.Facet(f); !ok {
+			fields[f] = "unknown facet"
+			continue
+		}
+		for _, v := range vs {
+			if !cb.ValidFacetValue(f, v) {
+				fields[f] = fmt.Sprintf("unknown value %q", v)
+				break
+			}
+		}
+	}
+	for _, f := range q.Facets {
+		if _, ok := cb.Facet(f); !ok {
+			fields["facets"] = fmt.Sprintf("unknown facet %q", f)
+		}
+	}
+	if len(fields) > 0 {
+		return &catalog.ValidationError{Fields: fields}
+	}
+	return nil
+}
+
+func (q *Query) setDefaults() {
+	if q.Size == 0 {
+		q.Size = DefaultSize
+	}
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Sort == "" {
+		q.Sort = SortRelevance
+	}
+}
+
+// textQuery is free text taken apart: bare words and quoted phrases.
+type textQuery struct {
+	words   []string
+	phrases []string
+	// lastIsPrefix is true when the text ends in a bare word still being
+	// typed, which then also matches as a prefix.
+	lastIsPrefix bool
+}
+
+func (t textQuery) empty() bool { return len(t.words) == 0 && len(t.phrases) == 0 }
+
+// parseText splits text into words and "quoted phrases". An unclosed
+// quote runs to the end. Words are split at spaces only; the analyzer
+// splits them further.
+func parseText(text string) textQuery {
+	var t textQuery
+	inQuote := false
+	var cur strings.Builder
+	flush := func() {
+		s := strings.TrimSpace(cur.String())
+		cur.Reset()
+		if s == "" {
+			return
+		}
+		if inQuote {
+			t.phrases = append(t.phrases, s)
+		} else {
+			t.words = append(t.words, strings.Fields(s)...)
+		}
+	}
+	for _, r := range text {
+		switch {
+		case r == '"' || r == '“' || r == '”':
+			flush()
+			inQuote = !inQuote
+		case !inQuote && unicode.IsSpace(r):
+			flush()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	ended := cur.Len() > 0 && !inQuote
+	flush()
+	t.lastIsPrefix = ended && len(t.words) > 0
+	return t
+}
+
+// typoBudget is how many typos a word of n letters may carry: none below
+// 5, one from 5, two from 9, as Meilisearch counts.
+func typoBudget(word string) int {
+	n := utf8.RuneCountInString(word)
+	switch {
+	case n >= 9:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}
+
+// hasCJK reports whether s has Han, kana or Hangul letters.
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,43 @@
+package indexer
+
+import "github.com/komoru/komoru/catalog"
+
+// Result is one page of a search, with the facet counts of the whole
+// result.
+type Result struct {
+	Total  int
+	Page   int
+	Size   int
+	Hits   []Hit
+	Facets []FacetResult // in the order of Query.Facets, or display order
+}
+
+// Hit is one work of a result page.
+type Hit struct {
+	ID            string
+	Title         string
+	OriginalTitle string
+	Medium        string
+	Year          int
+	Portrayal     catalog.Portrayal
+	// Highlights maps "title" and "synopsis" to fragments with the matched
+	// words in <mark>, everything else HTML-escaped.
+	Highlights map[string][]string
+}
+
+// FacetResult is the counts of one facet.
+type FacetResult struct {
+	Name   string
+	Label  string
+	Values []FacetValue
+}
+
+// FacetValue is one value of a facet: how many works of the result would
+// carry it, counted disjunctively (the facet's own selection does not
+// narrow its counts), and whether it is selected.
+type FacetValue struct {
+	Value    string
+	Label    string
+	Count    int
+	Selected bool
+}

@@ -1,0 +1,266 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/komoru/komoru/catalog"
+)
+
+// memCatalog is a Catalog held in memory: a change log and the current
+// works, as a store keeps them.
+type memCatalog struct {
+	mu    sync.Mutex
+	revs  []catalog.Revision
+	works map[string]*catalog.Work
+}
+
+func newMemCatalog() *memCatalog { return &memCatalog{works: map[string]*catalog.Work{}} }
+
+func (c *memCatalog) put(w *catalog.Work) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.works[w.ID] = w
+	c.revs = append(c.revs, catalog.Revision{WorkID: w.ID, Seq: int64(len(c.revs) + 1), Op: catalog.OpUpdate, Work: w})
+}
+
+func (c *memCatalog) delete(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.works, id)
+	c.revs = append(c.revs, catalog.Revision{WorkID: id, Seq: int64(len(c.revs) + 1), Op: catalog.OpDelete})
+}
+
+func (c *memCatalog) Changes(_ context.Context, after int64, limit int) ([]catalog.Revision, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []catalog.Revision
+	for _, r := range c.revs {
+		if r.Seq > after && len(out) < limit {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (c *memCatalog) LastSeq(context.Context) (int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return int64(len(c.revs)), nil
+}
+
+func (c *memCatalog) Each(_ context.Context, fn func(*catalog.Work) error) error {
+	c.mu.Lock()
+	ids := make([]string, 0, len(c.works))
+	for id := range c.works {
+		ids = append(ids, id)
+	}
+	works := c.works
+	c.mu.Unlock()
+	sort.Strings(ids)
+	for _, id := range ids {
+		if err := fn(works[id]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadWorks reads a works.jsonl, validating every line.
+func loadWorks(t testing.TB, name string) []*catalog.Work {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := catalog.NewDecoder(f, catalog.DefaultCodebook())
+	var works []*catalog.Work
+	for {
+		w, err := dec.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			t.Fatalf("%s: %v", name, err)
+		}
+		works = append(works, w)
+	}
+	return works
+}
+
+// openTestIndex opens an index over works in a temporary directory.
+func openTestIndex(t *testing.T, works []*catalog.Work) (*Index, *memCatalog, string) {
+	t.Helper()
+	cat := newMemCatalog()
+	for _, w := range works {
+		cat.put(w)
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(context.Background(), dir, cat, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix, cat, dir
+}
+
+// searchCase is one entry of a searches.json.
+type searchCase struct {
+	Name  string `json:"name"`
+	Query struct {
+		Q        string              `json:"q"`
+		Filters  map[string][]string `json:"filters"`
+		YearFrom int                 `json:"year_from"`
+		YearTo   int                 `json:"year_to"`
+		Sort     string              `json:"sort"`
+		Page     int                 `json:"page"`
+		Size     int                 `json:"size"`
+		Typo     bool                `json:"typo"`
+		Facets   []string            `json:"facets"`
+	} `json:"query"`
+	Want struct {
+		Total      int                            `json:"total"`
+		IDs        []string                       `json:"ids"`
+		Facets     map[string][][]any             `json:"facets"`
+		Highlights map[string]map[string][]string `json:"highlights"`
+	} `json:"want"`
+}
+
+// TestSearch runs every testdata/search/<case>: the works of works.jsonl
+// indexed, then each query of searches.json against its expected total,
+// ids in order, facet counts and highlights.
+func TestSearch(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/search/*")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no search cases: %v", err)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			ix, _, _ := openTestIndex(t, loadWorks(t, filepath.Join(dir, "works.jsonl")))
+			data, err := os.ReadFile(filepath.Join(dir, "searches.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cases []searchCase
+			if err := json.Unmarshal(data, &cases); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cases {
+				q := Query{Text: c.Query.Q, Filters: c.Query.Filters, YearFrom: c.Query.YearFrom, YearTo: c.Query.YearTo,
+					Sort: c.Query.Sort, Page: c.Query.Page, Size: c.Query.Size, Typo: c.Query.Typo, Facets: c.Query.Facets}
+				if q.Facets == nil {
+					q.Facets = []string{}
+				}
+				res, err := ix.Search(context.Background(), q)
+				if err != nil {
+					t.Errorf("%s: Search(%+v) = %v", c.Name, q, err)
+					continue
+				}
+				if res.Total != c.Want.Total {
+					t.Errorf("%s: total = %d, want %d", c.Name, res.Total, c.Want.Total)
+				}
+				ids := []string{}
+				for _, h := range res.Hits {
+					ids = append(ids, h.ID)
+				}
+				if diff := cmp.Diff(c.Want.IDs, ids); diff != "" {
+					t.Errorf("%s: ids (-want +got):\n%s", c.Name, diff)
+				}
+				got := map[string][][]any{}
+				for _, f := range res.Facets {
+					if _, ok := c.Want.Facets[f.Name]; !ok {
+						continue
+					}
+					vals := [][]any{}
+					for _, v := range f.Values {
+						row := []any{v.Value, float64(v.Count)}
+						if v.Selected {
+							row = append(row, true)
+						}
+						vals = append(vals, row)
+					}
+					got[f.Name] = vals
+				}
+				if c.Want.Facets == nil {
+					c.Want.Facets = map[string][][]any{}
+				}
+				if diff := cmp.Diff(c.Want.Facets, got); diff != "" {
+					t.Errorf("%s: facets (-want +got):\n%s", c.Name, diff)
+				}
+				for id, want := range c.Want.Highlights {
+					var h *Hit
+					for i := range res.Hits {
+						if res.Hits[i].ID == id {
+							h = &res.Hits[i]
+						}
+					}
+					if h == nil {
+						t.Errorf("%s: no hit %s to check highlights of", c.Name, id)
+						continue
+					}
+					if diff := cmp.Diff(want, h.Highlights); diff != "" {
+						t.Errorf("%s: highlights of %s (-want +got):\n%s", c.Name, id, diff)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestHitFields(t *testing.T) {
+	ix, _, _ := openTestIndex(t, loadWorks(t, "testdata/search/catalog/works.jsonl"))
+	res, err := ix.Search(context.Background(), Query{Text: "yokoso"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("Search = %v, %v", res, err)
+	}
+	h := res.Hits[0]
+	want := Hit{ID: "nhk-anime", Title: "Welcome to the N.H.K.", OriginalTitle: "N・H・Kにようこそ!", Medium: "anime_series", Year: 2006,
+		Portrayal: catalog.Portrayal{
+			"realism": {Value: "realistic"}, "tone": {Value: "dramedy"}, "recovery": {Value: "cyclical"},
+			"conditions": {Values: []string{"social_anxiety", "paranoia"}},
+		}}
+	h.Highlights = nil
+	if diff := cmp.Diff(want, h); diff != "" {
+		t.Errorf("hit (-want +got):\n%s", diff)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	cb := catalog.DefaultCodebook()
+	for _, c := range []struct {
+		q     Query
+		field string
+	}{
+		{Query{Size: 101}, "size"},
+		{Query{Size: -1}, "size"},
+		{Query{Page: -1}, "page"},
+		{Query{Sort: "popularity"}, "sort"},
+		{Query{Filters: map[string][]string{"colour": {"red"}}}, "colour"},
+		{Query{Filters: map[string][]string{"realism": {"gritty"}}}, "realism"},
+		{Query{Filters: map[string][]string{"decade": {"1995"}}}, "decade"},
+		{Query{YearFrom: 2010, YearTo: 2000}, "year_to"},
+		{Query{Text: strings.Repeat("a", MaxTextLen+1)}, "q"},
+		{Query{Facets: []string{"nope"}}, "facets"},
+	} {
+		err := c.q.Validate(cb)
+		var ve *catalog.ValidationError
+		if !errors.As(err, &ve) || ve.Fields[c.field] == "" {
+			t.Errorf("Validate(%+v) = %v, want an error on %s", c.q, err, c.field)
+		}
+	}
+	ok := Query{Text: "x", Filters: map[string][]string{"realism": {"mixed"}, "decade": {"1990"}, "countries": {"JP"}},
+		YearFrom: 1990, YearTo: 2000, Sort: SortTitle, Page: 2, Size: 100, Typo: true}
+	if err := ok.Validate(cb); err != nil {
+		t.Errorf("Validate(%+v) = %v, want nil", ok, err)
+	}
+}

@@ -1,0 +1,208 @@
+package indexer
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/komoru/komoru/catalog"
+)
+
+// ChangeSource is the catalog's change log, as the index follows it.
+type ChangeSource interface {
+	// Changes returns up to limit revisions with a sequence number
+	// after after, in sequence order.
+	Changes(ctx context.Context, after int64, limit int) ([]catalog.Revision, error)
+}
+
+// Catalog is what the index reads of the catalog: the change log to
+// follow, and every current work to build from. *sqlite.Store is one.
+type Catalog interface {
+	ChangeSource
+	// LastSeq returns the sequence number of the latest change.
+	LastSeq(ctx context.Context) (int64, error)
+	// Each calls fn with every current work, from one consistent snapshot.
+	Each(ctx context.Context, fn func(*catalog.Work) error) error
+}
+
+// changesPage is how many changes one catch-up step applies.
+const changesPage = 2000
+
+// CatchUp applies every change after the last one the index holds and
+// returns how many it applied.
+func (ix *Index) CatchUp(ctx context.Context) (int, error) {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	return ix.catchUpLocked(ctx)
+}
+
+func (ix *Index) catchUpLocked(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		ix.mu.RLock()
+		after := ix.seq
+		ix.mu.RUnlock()
+		revs, err := ix.src.Changes(ctx, after, changesPage)
+		if err != nil {
+			return total, err
+		}
+		if len(revs) == 0 {
+			return total, nil
+		}
+		if err := ix.apply(revs); err != nil {
+			return total, err
+		}
+		total += len(revs)
+	}
+}
+
+// Follow catches up every interval until ctx is done, so that writes of
+// any process on the catalog become searchable. It returns ctx's error.
+// Errors of a step are logged and retried at the next one.
+func (ix *Index) Follow(ctx context.Context, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	lastRefresh := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+		n, err := ix.CatchUp(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			ix.log.Warn("search index: catching up failed", "error", err)
+			continue
+		}
+		if n > 0 {
+			ix.log.Debug("search index caught up", "changes", n, "seq", ix.Seq())
+		}
+		// Now and then take a fresh snapshot, so that segments Bleve
+		// has merged away are let go.
+		if time.Since(lastRefresh) > time.Minute {
+			lastRefresh = time.Now()
+			if err := ix.refresh(); err != nil {
+				ix.log.Warn("search index: refresh failed", "error", err)
+			}
+		}
+	}
+}
+
+// apply writes revisions to Bleve in one batch, with the new sequence
+// number, then to the in-memory state. The caller holds wmu.
+func (ix *Index) apply(revs []catalog.Revision) error {
+	if ix.bi == nil {
+		return errClosed
+	}
+	// The last revision of each work in the batch wins.
+	last := map[string]int{}
+	for i, r := range revs {
+		last[r.WorkID] = i
+	}
+	b := ix.bi.NewBatch()
+	metas := make([]*meta, len(revs))
+	for i, r := range revs {
+		if last[r.WorkID] != i {
+			continue
+		}
+		if r.Work == nil {
+			b.Delete(r.WorkID)
+			continue
+		}
+		m := newMeta(r.Work, ix.cb)
+		doc, err := newDocument(r.Work, ix.cb, m)
+		if err != nil {
+			return err
+		}
+		if err := b.Index(r.WorkID, doc); err != nil {
+			return err
+		}
+		metas[i] = &m
+	}
+	seq := revs[len(revs)-1].Seq
+	b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
+	if err := ix.bi.Batch(b); err != nil {
+		return err
+	}
+	// New works get their ordinals before the snapshot is mapped; they
+	// become visible when the snapshot and the state change together.
+	ix.mu.Lock()
+	for i, r := range revs {
+		if metas[i] != nil {
+			ix.st.ordFor(r.WorkID)
+		}
+	}
+	ix.mu.Unlock()
+	snap, err := openSnapshot(ix.bi, ix.cache, ix.st.lookup)
+	if err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for i, r := range revs {
+		switch {
+		case last[r.WorkID] != i:
+		case metas[i] == nil:
+			ix.st.remove(r.WorkID)
+		default:
+			ix.st.put(r.WorkID, metas[i])
+		}
+	}
+	ix.st.finish()
+	ix.snap.close()
+	ix.snap = snap
+	ix.seq = seq
+	return nil
+}
+
+// refresh takes a fresh snapshot of Bleve.
+func (ix *Index) refresh() error {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	if ix.bi == nil {
+		return errClosed
+	}
+	snap, err := openSnapshot(ix.bi, ix.cache, ix.st.lookup)
+	if err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	ix.snap.close()
+	ix.snap = snap
+	ix.mu.Unlock()
+	return nil
+}
+
+// Put indexes works directly, outside the change log: for a write path
+// that wants its change searchable before the next poll. The change log
+// still delivers them later; applying a work twice is harmless.
+func (ix *Index) Put(ctx context.Context, works ...*catalog.Work) error {
+	return ix.direct(works, nil)
+}
+
+// Delete removes works from the index directly, as Put adds them.
+func (ix *Index) Delete(ctx context.Context, ids ...string) error {
+	return ix.direct(nil, ids)
+}
+
+func (ix *Index) direct(works []*catalog.Work, ids []string) error {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	ix.mu.RLock()
+	seq := ix.seq
+	ix.mu.RUnlock()
+	var revs []catalog.Revision
+	for _, w := range works {
+		revs = append(revs, catalog.Revision{WorkID: w.ID, Seq: seq, Work: w})
+	}
+	for _, id := range ids {
+		revs = append(revs, catalog.Revision{WorkID: id, Seq: seq})
+	}
+	if len(revs) == 0 {
+		return nil
+	}
+	return ix.apply(revs)
+}

@@ -1,0 +1,209 @@
+package indexer
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/sqlite"
+)
+
+// searchIDs returns the ids a text search finds.
+func searchIDs(t *testing.T, ix *Index, text string) []string {
+	t.Helper()
+	res, err := ix.Search(context.Background(), Query{Text: text, Facets: []string{}})
+	if err != nil {
+		t.Fatalf("Search(%q) = %v", text, err)
+	}
+	ids := []string{}
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+// eventually polls cond until it holds or the deadline passes. Sync is
+// asynchronous; the deadline is generous and never a timing assertion.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not after 20s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func newWork(id, title string) *catalog.Work {
+	return &catalog.Work{ID: id, Title: title, Medium: "manga", Year: 2001, Countries: []string{"JP"},
+		Synopsis:  "A story about " + title + ".",
+		Portrayal: catalog.Portrayal{"realism": {Value: "mixed"}}}
+}
+
+// TestSync follows a real SQLite catalog written by a second store on the
+// same file, as another process (komoru import beside komoru serve) would.
+func TestSync(t *testing.T) {
+	ctx := context.Background()
+	cb := catalog.DefaultCodebook()
+	data := t.TempDir()
+	dbPath := filepath.Join(data, "catalog.db")
+	store, err := sqlite.Open(ctx, dbPath, cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ch := catalog.Change{Author: "test"}
+	if _, err := store.Create(ctx, newWork("first-work", "Lantern"), ch); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(data, "index")
+	ix, err := Open(ctx, dir, store, Options{Codebook: cb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, ix, "lantern"); len(got) != 1 {
+		t.Fatalf("after open: lantern = %v, want first-work", got)
+	}
+	followCtx, stop := context.WithCancel(ctx)
+	followDone := make(chan struct{})
+	go func() { ix.Follow(followCtx, 25*time.Millisecond); close(followDone) }()
+
+	// The other writer.
+	other, err := sqlite.Open(ctx, dbPath, cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Create(ctx, newWork("second-work", "Marigold"), ch); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a second writer's work becomes searchable", func() bool {
+		return len(searchIDs(t, ix, "marigold")) == 1
+	})
+	w := newWork("second-work", "Marigold Harbour")
+	if _, err := other.Update(ctx, w, 1, ch); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "an update becomes searchable", func() bool {
+		return len(searchIDs(t, ix, "harbour")) == 1
+	})
+	if _, err := other.Delete(ctx, "second-work", 0, ch); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a deleted work disappears", func() bool {
+		return len(searchIDs(t, ix, "marigold")) == 0
+	})
+	res, err := ix.Search(ctx, Query{Facets: []string{"realism"}})
+	if err != nil || res.Total != 1 || res.Facets[0].Values[0].Count != 1 {
+		t.Fatalf("after delete: %+v, %v; want one work, counted once", res, err)
+	}
+
+	// Stopped server; writes go on; a restart catches up.
+	stop()
+	<-followDone
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Create(ctx, newWork("third-work", "Quince"), ch); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Delete(ctx, "first-work", 0, ch); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(ctx, dir, store, Options{Codebook: cb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, ix, "quince"); len(got) != 1 {
+		t.Errorf("after restart: quince = %v, want third-work", got)
+	}
+	if got := searchIDs(t, ix, "lantern"); len(got) != 0 {
+		t.Errorf("after restart: lantern = %v, want nothing (deleted while stopped)", got)
+	}
+	last, _ := store.LastSeq(ctx)
+	if ix.Seq() != last {
+		t.Errorf("after restart: index at seq %d, catalog at %d", ix.Seq(), last)
+	}
+	ix.Close()
+
+	// A deleted index directory is rebuilt on open.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(ctx, dir, store, Options{Codebook: cb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, ix, "quince"); len(got) != 1 {
+		t.Errorf("after rebuild: quince = %v, want third-work", got)
+	}
+	ix.Close()
+
+	// So is a corrupt one.
+	if err := os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(ctx, dir, store, Options{Codebook: cb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, ix, "quince"); len(got) != 1 {
+		t.Errorf("after corrupt index: quince = %v, want third-work", got)
+	}
+
+	// Rebuild swaps in a fresh index and keeps answering.
+	if err := ix.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, ix, "quince"); len(got) != 1 {
+		t.Errorf("after Rebuild: quince = %v, want third-work", got)
+	}
+	ix.Close()
+}
+
+func TestPutDelete(t *testing.T) {
+	ix, _, _ := openTestIndex(t, []*catalog.Work{newWork("a-work", "Alder")})
+	ctx := context.Background()
+	if err := ix.Put(ctx, newWork("b-work", "Birch")); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, ix, "birch"); len(got) != 1 {
+		t.Errorf("after Put: birch = %v", got)
+	}
+	if err := ix.Delete(ctx, "a-work"); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, ix, "alder"); len(got) != 0 {
+		t.Errorf("after Delete: alder = %v", got)
+	}
+	res, err := ix.Search(ctx, Query{Sort: SortTitle})
+	if err != nil || res.Total != 1 || res.Hits[0].ID != "b-work" {
+		t.Errorf("after Delete: %+v, %v", res, err)
+	}
+	// A work whose id sorts before one added earlier: id order must hold.
+	if err := ix.Put(ctx, newWork("aa-work", "Aspen")); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []Query{{}, {Text: "story"}, {Page: 2, Size: 1}} {
+		res, err = ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		want := []string{"aa-work", "b-work"}
+		if q.Page == 2 {
+			want = want[1:]
+		}
+		if res.Total != 2 || !slices.Equal(ids, want) {
+			t.Errorf("Search(%+v) = %d %v, want 2 %v", q, res.Total, ids, want)
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/komoru/komoru/catalog"
+)
+
+// searchResponse is GET /api/v1/search (api.md).
+type searchResponse struct {
+	Total  int                         `json:"total"`
+	Page   int                         `json:"page"`
+	Size   int                         `json:"size"`
+	TookMS int64                       `json:"took_ms"`
+	Hits   []hitJSON                   `json:"hits"`
+	Facets map[string][]facetValueJSON `json:"facets"`
+}
+
+type hitJSON struct {
+	ID            string              `json:"id"`
+	Title         string              `json:"title"`
+	OriginalTitle string              `json:"original_title,omitempty"`
+	Medium        string              `json:"medium"`
+	Year          int                 `json:"year"`
+	Portrayal     catalog.Portrayal   `json:"portrayal"`
+	Highlights    map[string][]string `json:"highlights,omitempty"`
+}
+
+type facetValueJSON struct {
+	Value    string `json:"value"`
+	Label    string `json:"label"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected"`
+}
+
+// errNoIndex is a search on a server that was given no index.
+var errNoIndex = &httpError{status: http.StatusServiceUnavailable, code: "unavailable", msg: "search is not available"}
+
+func (s *Server) apiSearch(c *gin.Context) error {
+	start := time.Now()
+	if s.search == nil {
+		return errNoIndex
+	}
+	q, err := parseSearchParams(c.Request.URL.Query(), s.cb)
+	if err != nil {
+		return err
+	}
+	res, err := s.search.Search(c.Request.Context(), q)
+	var ve *catalog.ValidationError
+	if errors.As(err, &ve) {
+		return badParams(ve.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	out := searchResponse{Total: res.Total, Page: res.Page, Size: res.Size,
+		Hits: make([]hitJSON, 0, len(res.Hits)), Facets: make(map[string][]facetValueJSON, len(res.Facets))}
+	for _, h := range res.Hits {
+		p := h.Portrayal
+		if p == nil {
+			p = catalog.Portrayal{}
+		}
+		out.Hits = append(out.Hits, hitJSON{ID: h.ID, Title: h.Title, OriginalTitle: h.OriginalTitle,
+			Medium: h.Medium, Year: h.Year, Portrayal: p, Highlights: h.Highlights})
+	}
+	for _, f := range res.Facets {
+		vals := make([]facetValueJSON, 0, len(f.Values))
+		for _, v := range f.Values {
+			vals = append(vals, facetValueJSON{Value: v.Value, Label: v.Label, Count: v.Count, Selected: v.Selected})
+		}
+		out.Facets[f.Name] = vals
+	}
+	out.TookMS = time.Since(start).Milliseconds()
+	c.JSON(http.StatusOK, out)
+	return nil
+}

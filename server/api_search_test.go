@@ -1,0 +1,221 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/sqlite"
+	"github.com/komoru/komoru/indexer"
+	"github.com/komoru/komoru/web"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// newTestServer is the real router over a real SQLite catalog holding
+// testdata/works.jsonl and a real index built from it.
+func newTestServer(t *testing.T) http.Handler {
+	t.Helper()
+	ctx := context.Background()
+	cb := catalog.DefaultCodebook()
+	dir := t.TempDir()
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "catalog.db"), cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	f, err := os.Open("testdata/works.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rep, err := store.Import(ctx, f, catalog.ImportOptions{Change: catalog.Change{Author: "test"}})
+	if err != nil || rep.Created != 8 {
+		t.Fatalf("import: %+v, %v", rep, err)
+	}
+	ix, err := indexer.Open(ctx, filepath.Join(dir, "index"), store, indexer.Options{Codebook: cb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	srv, err := New(Config{Store: store, Search: ix, Codebook: cb, Assets: web.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv.Handler()
+}
+
+func get(t *testing.T, h http.Handler, url string) (int, map[string]any) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url, nil))
+	var body map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatalf("GET %s: %d, body not JSON: %v\n%s", url, rec.Code, err, rec.Body)
+	}
+	return rec.Code, body
+}
+
+// TestAPISearchGolden compares whole responses (took_ms zeroed) with
+// testdata/golden/search_*.json; go test -update rewrites them.
+func TestAPISearchGolden(t *testing.T) {
+	h := newTestServer(t)
+	for _, c := range []struct{ name, url string }{
+		{"text_and_filters", "/api/v1/search?q=online&realism=romanticized&realism=realistic&tone=comedic&size=5"},
+		{"all_sorted_by_year", "/api/v1/search?sort=year&page=2&size=3&year_from=1990"},
+		{"native_title", "/api/v1/search?q=%E6%B5%B7%E6%9C%88"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := get(t, h, c.url)
+			if code != http.StatusOK {
+				t.Fatalf("GET %s = %d %v", c.url, code, body)
+			}
+			if _, ok := body["took_ms"].(float64); !ok {
+				t.Errorf("GET %s: took_ms missing or not a number: %v", c.url, body["took_ms"])
+			}
+			body["took_ms"] = 0
+			got, _ := json.MarshalIndent(body, "", "  ")
+			golden := filepath.Join("testdata", "golden", "search_"+c.name+".json")
+			if *update {
+				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(want), string(got)+"\n"); diff != "" {
+				t.Errorf("GET %s (-want +got):\n%s", c.url, diff)
+			}
+		})
+	}
+}
+
+// TestAPISearchShape checks the contract of api.md on a plain search.
+func TestAPISearchShape(t *testing.T) {
+	h := newTestServer(t)
+	code, body := get(t, h, "/api/v1/search?q=jellyfish")
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %v", code, body)
+	}
+	for _, k := range []string{"total", "page", "size", "took_ms", "hits", "facets"} {
+		if _, ok := body[k]; !ok {
+			t.Errorf("response has no %q", k)
+		}
+	}
+	if body["total"] != 1.0 || body["page"] != 1.0 || body["size"] != 20.0 {
+		t.Errorf("total/page/size = %v/%v/%v, want 1/1/20", body["total"], body["page"], body["size"])
+	}
+	hit := body["hits"].([]any)[0].(map[string]any)
+	for _, k := range []string{"id", "title", "original_title", "medium", "year", "portrayal", "highlights"} {
+		if _, ok := hit[k]; !ok {
+			t.Errorf("hit has no %q: %v", k, hit)
+		}
+	}
+	if got := hit["portrayal"].(map[string]any)["realism"]; got != "romanticized" {
+		t.Errorf("hit portrayal.realism = %v", got)
+	}
+	facets := body["facets"].(map[string]any)
+	for _, f := range catalog.DefaultCodebook().Facets() {
+		if _, ok := facets[f.Name]; !ok {
+			t.Errorf("facets has no %q", f.Name)
+		}
+	}
+	v := facets["realism"].([]any)[0].(map[string]any)
+	want := map[string]any{"value": "romanticized", "label": "Romanticized", "count": 1.0, "selected": false}
+	if diff := cmp.Diff(want, v); diff != "" {
+		t.Errorf("facet value (-want +got):\n%s", diff)
+	}
+}
+
+// TestAPISearchBadParams: every bad parameter is a 400 naming it.
+func TestAPISearchBadParams(t *testing.T) {
+	h := newTestServer(t)
+	for _, c := range []struct{ query, field string }{
+		{"size=101", "size"},
+		{"size=0", "size"},
+		{"size=ten", "size"},
+		{"page=0", "page"},
+		{"page=-2", "page"},
+		{"page=x", "page"},
+		{"realism=gritty", "realism"},
+		{"realism=realistic&realism=", "realism"},
+		{"colour=red", "colour"},
+		{"decade=1995", "decade"},
+		{"countries=XX", "countries"},
+		{"female_hikikomori_lead=maybe", "female_hikikomori_lead"},
+		{"year_from=nineteen", "year_from"},
+		{"year_to=2000.5", "year_to"},
+		{"year_from=2010&year_to=2000", "year_to"},
+		{"sort=popularity", "sort"},
+		{"typo=perhaps", "typo"},
+		{"q=a&q=b", "q"},
+	} {
+		url := "/api/v1/search?" + c.query
+		code, body := get(t, h, url)
+		if code != http.StatusBadRequest {
+			t.Errorf("GET %s = %d, want 400", url, code)
+			continue
+		}
+		e, _ := body["error"].(map[string]any)
+		fields, _ := e["fields"].(map[string]any)
+		if e["code"] != "bad_parameter" || fields[c.field] == nil {
+			t.Errorf("GET %s: error %v, want one naming %q", url, body, c.field)
+		}
+	}
+	// Several at once are all named.
+	_, body := get(t, h, "/api/v1/search?size=500&page=0&medium=scroll")
+	fields := body["error"].(map[string]any)["fields"].(map[string]any)
+	if len(fields) != 3 {
+		t.Errorf("fields = %v, want size, page and medium", fields)
+	}
+}
+
+func TestAPISearchParamsAccepted(t *testing.T) {
+	h := newTestServer(t)
+	for _, c := range []struct {
+		query string
+		total float64
+	}{
+		{"", 8},
+		{"q=&page=&size=&sort=&typo=&year_from=&year_to=", 8},
+		{"q=jellyfsh", 1},
+		{"q=jellyfsh&typo=false", 0},
+		{"medium=manga&medium=novel", 2},
+		{"female_hikikomori_lead=true&decade=2010", 1},
+		{"sort=-year&size=100&page=1", 8},
+		{"year_from=2019&year_to=2019", 1},
+	} {
+		url := "/api/v1/search?" + c.query
+		code, body := get(t, h, url)
+		if code != http.StatusOK || body["total"] != c.total {
+			t.Errorf("GET %s = %d total %v, want 200 total %v (%v)", url, code, body["total"], c.total, body["error"])
+		}
+	}
+}
+
+func TestAPISearchWithoutIndex(t *testing.T) {
+	ctx := context.Background()
+	cb := catalog.DefaultCodebook()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "catalog.db"), cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv, err := New(Config{Store: store, Codebook: cb, Assets: web.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := get(t, srv.Handler(), "/api/v1/search?q=x")
+	if code != http.StatusServiceUnavailable {
+		t.Errorf("search without an index = %d, want 503", code)
+	}
+}

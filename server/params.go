@@ -1,0 +1,107 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/indexer"
+)
+
+// Search parameters that are not facets (api.md).
+const (
+	paramQ        = "q"
+	paramYearFrom = "year_from"
+	paramYearTo   = "year_to"
+	paramSort     = "sort"
+	paramPage     = "page"
+	paramSize     = "size"
+	paramTypo     = "typo"
+)
+
+// parseSearchParams turns URL parameters into a search query: the API's
+// and the search page's, so that a page URL is a permalink. Every problem
+// is reported under its parameter's name, all at once, as a 400.
+func parseSearchParams(v url.Values, cb *catalog.Codebook) (indexer.Query, error) {
+	q := indexer.Query{Typo: true}
+	fields := map[string]string{}
+	intParam := func(name string, lo, hi int, msg string) int {
+		s := strings.TrimSpace(v.Get(name))
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < lo || n > hi {
+			fields[name] = msg
+			return 0
+		}
+		return n
+	}
+	for name, vals := range v {
+		switch name {
+		case paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramSize, paramTypo:
+			if len(vals) > 1 {
+				fields[name] = "give it once"
+			}
+			continue
+		}
+		if _, ok := cb.Facet(name); !ok {
+			fields[name] = "unknown parameter: not a facet"
+			continue
+		}
+		for _, val := range vals {
+			if !cb.ValidFacetValue(name, val) {
+				fields[name] = "unknown value " + strconv.Quote(val)
+				break
+			}
+		}
+		if q.Filters == nil {
+			q.Filters = map[string][]string{}
+		}
+		for _, val := range vals {
+			if !slices.Contains(q.Filters[name], val) {
+				q.Filters[name] = append(q.Filters[name], val)
+			}
+		}
+	}
+	q.Text = v.Get(paramQ)
+	q.YearFrom = intParam(paramYearFrom, 1, 9999, "must be a year, such as 1999")
+	q.YearTo = intParam(paramYearTo, 1, 9999, "must be a year, such as 2010")
+	q.Page = intParam(paramPage, 1, indexer.MaxPage, "must be a page number from 1")
+	q.Size = intParam(paramSize, 1, indexer.MaxSize, "must be 1 to "+strconv.Itoa(indexer.MaxSize))
+	q.Sort = strings.TrimSpace(v.Get(paramSort))
+	if s := strings.TrimSpace(v.Get(paramTypo)); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			fields[paramTypo] = "must be true or false"
+		}
+		q.Typo = b || err != nil
+	}
+	if len(fields) == 0 {
+		var ve *catalog.ValidationError
+		if err := q.Validate(cb); errors.As(err, &ve) {
+			fields = ve.Fields
+		} else if err != nil {
+			return q, err
+		}
+	}
+	if len(fields) > 0 {
+		return q, badParams(fields)
+	}
+	return q, nil
+}
+
+// badParams is the 400 of bad search parameters.
+func badParams(fields map[string]string) error {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return &httpError{status: http.StatusBadRequest, code: "bad_parameter",
+		msg: "bad search parameter: " + strings.Join(names, ", "), fields: fields}
+}
