@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -309,4 +310,107 @@ func TestBrowserPages(t *testing.T) {
 		b.clean(t)
 		b.screenshots(t, p.name)
 	}
+}
+
+// waitFor polls a JavaScript condition until it holds.
+func (b *browser) waitFor(t *testing.T, cond string) {
+	t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		t.Fatalf("waiting for %s: %v", cond, err)
+	}
+}
+
+// hitsAndTotal reads what the results show: the total line and the works.
+func hitsAndTotal(t *testing.T, b *browser) string {
+	return eval[string](t, b, `document.getElementById("total").textContent + " | " + [...document.querySelectorAll(".hit h3 a")].map(a => a.getAttribute("href")).join(" ")`)
+}
+
+// TestBrowserSearch types a query, ticks a facet, reloads and goes back,
+// checking the results, the counts and the URL at each step.
+func TestBrowserSearch(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	b.run(t, chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(chromedp.CSS("#q")))
+	all := hitsAndTotal(t, b)
+
+	// Search as you type: the results and the URL follow the box.
+	b.run(t, chromedp.SendKeys(chromedp.CSS("#q"), "jellyfis"))
+	b.waitFor(t, `location.search === "?q=jellyfis" && document.querySelector('.hit a[href="/works/princess-jellyfish-manga"]') !== null`)
+	typed := hitsAndTotal(t, b)
+	if typed == all {
+		t.Fatal("typing a query did not change the results")
+	}
+
+	// Tick a facet: the results narrow, the URL says so, and the facet's
+	// own counts stay disjunctive (the other values are still offered).
+	before := eval[string](t, b, `document.querySelector('label[for="f-medium-manga"] .count').textContent`)
+	b.run(t, chromedp.Click(chromedp.CSS(`label[for="f-medium-manga"]`)))
+	b.waitFor(t, `location.search.includes("medium=manga") && document.getElementById("f-medium-manga").checked`)
+	filtered := hitsAndTotal(t, b)
+	if filtered == typed || !strings.Contains(filtered, "princess-jellyfish-manga") || strings.Contains(filtered, "princess-jellyfish-anime") {
+		t.Errorf("after ticking manga the results are %q", filtered)
+	}
+	if after := eval[string](t, b, `document.querySelector('label[for="f-medium-manga"] .count').textContent`); after != before {
+		t.Errorf("the manga count changed from %s to %s when manga was selected", before, after)
+	}
+	if eval[int](t, b, `document.querySelectorAll('[data-facet="medium"] input[type=checkbox]').length`) < 2 {
+		t.Error("selecting manga hid the other media")
+	}
+	if !strings.Contains(eval[string](t, b, `document.querySelector("ul.active").textContent`), "Medium: Manga") {
+		t.Error("no active filter chip for the facet")
+	}
+
+	// The URL is a permalink: loading it afresh shows the same page.
+	url := eval[string](t, b, `location.href`)
+	b.run(t, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#total")))
+	if reloaded := hitsAndTotal(t, b); reloaded != filtered {
+		t.Errorf("reloading %s shows %q, want %q", url, reloaded, filtered)
+	}
+	if v := eval[string](t, b, `document.getElementById("q").value`); v != "jellyfis" {
+		t.Errorf("after reload the box holds %q", v)
+	}
+	b.screenshots(t, "search")
+
+	// Back undoes the facet.
+	b.run(t, chromedp.Navigate(b.base+"/?q=jellyfis"), chromedp.WaitVisible(chromedp.CSS("#total")))
+	b.run(t, chromedp.Click(chromedp.CSS(`label[for="f-medium-manga"]`)))
+	b.waitFor(t, `location.search.includes("medium=manga")`)
+	b.run(t, chromedp.NavigateBack())
+	b.waitFor(t, `location.search === "?q=jellyfis" && !document.getElementById("f-medium-manga").checked`)
+	if back := hitsAndTotal(t, b); back != typed {
+		t.Errorf("after Back the results are %q, want %q", back, typed)
+	}
+
+	// A filter chip removes its filter.
+	b.run(t, chromedp.Navigate(b.base+"/?realism=realistic"), chromedp.WaitVisible(chromedp.CSS("ul.active")))
+	b.run(t, chromedp.Click(chromedp.CSS("ul.active a")))
+	b.waitFor(t, `location.search === "" && document.querySelector("ul.active") === null`)
+	b.clean(t)
+}
+
+// TestBrowserSearchWithoutJavaScript: the plain form does the same work.
+func TestBrowserSearchWithoutJavaScript(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	err := chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.run(t,
+		chromedp.Navigate(b.base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#q")),
+		chromedp.SendKeys(chromedp.CSS("#q"), "jellyfish"),
+		chromedp.Click(chromedp.CSS(`label[for="f-realism-romanticized"]`)),
+		chromedp.Submit(chromedp.CSS("#q")),
+		chromedp.WaitVisible(chromedp.CSS("ul.active")),
+	)
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(loc, "q=jellyfish") || !strings.Contains(loc, "realism=romanticized") {
+		t.Errorf("the form submitted to %s", loc)
+	}
+	b.clean(t)
 }

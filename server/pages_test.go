@@ -183,3 +183,42 @@ func TestPrefs(t *testing.T) {
 		t.Error("the dark theme preference is not applied")
 	}
 }
+
+func TestSearchPage(t *testing.T) {
+	s := newSiteServer(t)
+	tests := []struct {
+		url     string
+		status  int
+		want    []string
+		notWant []string
+	}{
+		{"/", 200, []string{`<input id="q" name="q" type="search" value=""`, `<li class="hit">`, `<svg viewBox="0 0 120 50" role="img" aria-label="Works by decade">`,
+			`name="realism" value="realistic"`, `<option value="relevance" selected>`, `<nav class="pages" aria-label="Pages">`, `rel="next"`}, nil},
+		// A facet's own selection does not narrow its counts: the other
+		// realism values still show, and the chip removes the filter.
+		{"/?realism=realistic", 200, []string{`id="f-realism-realistic" name="realism" value="realistic" checked`, `id="f-realism-mixed"`,
+			`<a class="chip removable" href="/" aria-label="Remove filter Realism: Realistic">`}, nil},
+		{"/?q=jellyfish&sort=year", 200, []string{`value="jellyfish"`, `<mark>`, `href="/works/princess-jellyfish-manga"`, `<option value="year" selected>`}, nil},
+		{"/?q=zzzzqqqq&realism=realistic", 200, []string{`No works match`, `Search without the text “zzzzqqqq”`, `href="/?realism=realistic"`, `Remove Realism: Realistic`}, []string{`<li class="hit">`}},
+		{"/?page=2", 200, []string{`rel="prev"`, `<a href="/?page=2" aria-current="page">2</a>`}, nil},
+		{"/?size=1000", 400, []string{`size`}, nil},
+		{"/?mood=sad", 400, []string{`mood`}, nil},
+	}
+	for _, tt := range tests {
+		rec := request(t, s, "GET", tt.url)
+		body := rec.Body.String()
+		if rec.Code != tt.status {
+			t.Errorf("GET %s: %d, want %d", tt.url, rec.Code, tt.status)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s: page lacks %s", tt.url, w)
+			}
+		}
+		for _, w := range tt.notWant {
+			if strings.Contains(body, w) {
+				t.Errorf("GET %s: page has %s", tt.url, w)
+			}
+		}
+	}
+}

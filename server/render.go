@@ -13,7 +13,7 @@ import (
 // pageFiles lists each page and its template; parsePages checks that every
 // file in templates/ belongs to one, so none is left untested.
 var pageFiles = map[string]string{
-	"home":     "home.tmpl",
+	"search":   "search.tmpl",
 	"work":     "work.tmpl",
 	"codebook": "codebook.tmpl",
 	"stats":    "stats.tmpl",
@@ -31,11 +31,6 @@ type layout struct {
 
 // Page data: one typed struct per template.
 type (
-	homePage struct {
-		layout
-		Works    int
-		Examples []string
-	}
 	errorPage struct {
 		layout
 		Status  int

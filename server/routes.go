@@ -29,7 +29,7 @@ func (s *Server) routes() http.Handler {
 	api.GET("/codebook", s.handle(s.apiCodebook))
 	api.GET("/works/:id", s.handle(s.apiGetWork))
 
-	r.GET("/", s.handle(s.pageHome))
+	r.GET("/", s.handle(s.pageSearch))
 	r.GET("/works/:id", s.handle(s.pageWork))
 	r.GET("/codebook", s.handle(s.pageCodebook))
 	r.GET("/stats", s.handle(s.pageStats))

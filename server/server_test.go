@@ -64,7 +64,7 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/api/v1/works/no-such-work", 404, "application/json", []string{`{"error":{"code":"not_found","message":"work \"no-such-work\": not found"}}`}},
 		{"GET", "/api/v1/nothing-here", 404, "application/json", []string{`"code":"not_found"`}},
 		{"POST", "/healthz", 405, "application/json", []string{`"code":"method_not_allowed"`}},
-		{"GET", "/", 200, "text/html", []string{"<h1>komoru</h1>", "/api/v1/works/welcome-to-the-nhk-novel"}},
+		{"GET", "/", 200, "text/html", []string{`<form id="search"`, `<li class="hit">`, `1–20 of `}},
 		{"GET", "/no/such/page", 404, "text/html", []string{"<h1>Not found</h1>", "no page at /no/such/page"}},
 		{"GET", "/static/css/komoru.css", 200, "text/css", []string{":root"}},
 		{"GET", "/static/css/missing.css", 404, "", nil},
@@ -137,7 +137,7 @@ func TestStaticCaching(t *testing.T) {
 // template that breaks on empty data fails here rather than for a user.
 func TestTemplates(t *testing.T) {
 	s := newSiteServer(t)
-	zero := map[string]any{"home": homePage{}, "error": errorPage{}, "work": workPage{}, "codebook": codebookPage{}, "stats": statsPage{}}
+	zero := map[string]any{"search": searchPage{}, "error": errorPage{}, "work": workPage{}, "codebook": codebookPage{}, "stats": statsPage{}}
 	for name := range pageFiles {
 		data, ok := zero[name]
 		if !ok {
