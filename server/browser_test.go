@@ -414,3 +414,59 @@ func TestBrowserSearchWithoutJavaScript(t *testing.T) {
 	}
 	b.clean(t)
 }
+
+// a11yAudit is run in the page: it returns a line for each problem found
+// among the checks WCAG AA and the landmarks rules make machine-checkable:
+// text contrast (4.5:1, 3:1 for large text), one h1, the landmarks, a lang,
+// a name for every form control, alt text for every image.
+const a11yAudit = `(() => {
+  const problems = [];
+  const parse = c => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
+    const p = m[1].split(",").map(parseFloat); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const background = el => { for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor);
+    if (c && c.a > 0.5) return c; } return parse(getComputedStyle(document.documentElement).backgroundColor) || {r: 255, g: 255, b: 255}; };
+  const seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!node.textContent.trim() || !el || seen.has(el) || el.closest("svg")) continue;
+    seen.add(el);
+    const box = el.getBoundingClientRect(), s = getComputedStyle(el);
+    if (box.width === 0 || box.height === 0 || s.visibility === "hidden") continue;
+    const fg = parse(s.color), bg = background(el);
+    const l1 = lum(fg), l2 = lum(bg), ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(s.fontSize), large = size >= 24 || (parseInt(s.fontWeight) >= 700 && size >= 18.66);
+    if (ratio < (large ? 3 : 4.5)) problems.push("contrast " + ratio.toFixed(2) + ": " + el.tagName.toLowerCase() + "." + el.className + " " + JSON.stringify(node.textContent.trim().slice(0, 40)));
+  }
+  if (document.querySelectorAll("h1").length !== 1) problems.push("h1 count " + document.querySelectorAll("h1").length);
+  for (const sel of ["header", "nav", "main", "footer"]) if (!document.querySelector(sel)) problems.push("no " + sel + " landmark");
+  if (!document.documentElement.lang) problems.push("no lang on html");
+  for (const c of document.querySelectorAll("input:not([type=hidden]), select, textarea, button")) {
+    const named = (c.labels && c.labels.length > 0) || c.getAttribute("aria-label") || (c.tagName === "BUTTON" && c.textContent.trim());
+    if (!named) problems.push("unnamed control " + c.outerHTML.slice(0, 60));
+  }
+  for (const img of document.images) if (!img.getAttribute("alt")) problems.push("image without alt " + img.src);
+  return problems.join("\n");
+})()`
+
+// TestBrowserAccessibility audits every page in the light and the dark
+// theme.
+func TestBrowserAccessibility(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	for _, theme := range []string{"light", "dark"} {
+		for _, path := range []string{"/", "/?q=nhk&realism=realistic", "/works/welcome-to-the-nhk-anime", "/works/princess-jellyfish-manga", "/codebook", "/stats", "/no/such/page"} {
+			b.run(t, chromedp.Navigate(b.base+"/healthz"))
+			eval[string](t, b, `document.cookie = "komoru_theme=`+theme+`; path=/"`)
+			b.run(t, chromedp.Navigate(b.base+path), chromedp.WaitVisible(chromedp.CSS("main")))
+			if got := eval[string](t, b, `document.documentElement.dataset.theme || ""`); got != theme {
+				t.Fatalf("%s: theme %q, want %s", path, got, theme)
+			}
+			if problems := eval[string](t, b, a11yAudit); problems != "" {
+				t.Errorf("%s (%s theme):\n%s", path, theme, problems)
+			}
+		}
+		b.screenshots(t, "codebook-"+theme)
+	}
+}

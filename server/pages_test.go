@@ -14,6 +14,7 @@ import (
 
 	"github.com/komoru/komoru/catalog"
 	"github.com/komoru/komoru/catalog/sqlite"
+	"github.com/komoru/komoru/indexer"
 	"github.com/komoru/komoru/web"
 )
 
@@ -84,9 +85,27 @@ func TestEscaping(t *testing.T) {
 	if _, err := store.Create(ctx, evil, catalog.Change{Author: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Store: store, Codebook: store.Codebook(), Assets: web.FS})
+	ix, err := indexer.Open(ctx, filepath.Join(t.TempDir(), "index"), store, indexer.Options{Codebook: store.Codebook()})
 	if err != nil {
 		t.Fatal(err)
+	}
+	defer ix.Close()
+	s, err := New(Config{Store: store, Search: ix, Codebook: store.Codebook(), Assets: web.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The search page: the query echoed in the box and the empty-result
+	// suggestion, and the work's title and synopsis highlighted in a hit.
+	for _, u := range []string{"/?q=" + url.QueryEscape(`"><script>alert(9)</script>`), "/?q=script", "/?q=alert"} {
+		page := request(t, s, "GET", u).Body.String()
+		for _, bad := range []string{"<script>alert", "<img src=x", "<b>bold"} {
+			if strings.Contains(page, bad) {
+				t.Errorf("GET %s: the page contains unescaped %q", u, bad)
+			}
+		}
+	}
+	if page := request(t, s, "GET", "/?q=script").Body.String(); !strings.Contains(page, `&lt;<mark>script</mark>&gt;`) {
+		t.Errorf("the hit's title is not shown escaped with the match marked")
 	}
 	page := request(t, s, "GET", "/works/xss").Body.String()
 	for _, bad := range []string{"<script>alert", "<img src=x", "<b>bold", "<i>evidence", "<u>src"} {
