@@ -68,6 +68,23 @@ func (s *Stats) Add(w *Work) error {
 	return nil
 }
 
+// AddCount records that n works carry value of facet, within the column
+// value column of the By facet ("" for the facet's total). It fills stats
+// from counts a search index has already made, rather than from works.
+func (s *Stats) AddCount(facet, value, column string, n int) {
+	for i := range s.Facets {
+		if s.Facets[i].Name != facet {
+			continue
+		}
+		row := s.row(&s.Facets[i], value)
+		if column == "" {
+			row.Count += n
+		} else {
+			row.By[column] += n
+		}
+	}
+}
+
 func (s *Stats) row(fs *FacetStats, value string) *StatsRow {
 	for i := range fs.Rows {
 		if fs.Rows[i].Value == value {

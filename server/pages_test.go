@@ -8,10 +8,12 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/komoru/komoru/catalog"
 	"github.com/komoru/komoru/catalog/sqlite"
 	"github.com/komoru/komoru/indexer"
@@ -238,6 +240,53 @@ func TestSearchPage(t *testing.T) {
 			if strings.Contains(body, w) {
 				t.Errorf("GET %s: page has %s", tt.url, w)
 			}
+		}
+	}
+}
+
+// TestStatsAgree: the counts the pages take from the index equal the counts
+// the domain computes from the works themselves, value by value, split by
+// decade and by medium.
+func TestStatsAgree(t *testing.T) {
+	s := newSiteServer(t)
+	ctx := context.Background()
+	fromIndex := map[string]*catalog.Stats{}
+	fromIndex[catalog.FacetDecade], fromIndex[catalog.FacetMedium], _ = s.stats(ctx)
+	for by, got := range fromIndex {
+		if got == nil {
+			t.Fatal("no stats from the index")
+		}
+		want := catalog.NewStats(s.cb, by)
+		dec := catalog.NewDecoder(catalog.Shipped(), s.cb)
+		for {
+			w, err := dec.Next()
+			if err != nil {
+				break
+			}
+			want.Add(w)
+		}
+		want.Finish()
+		if got.Works != want.Works || !slices.Equal(got.Columns, want.Columns) {
+			t.Errorf("by %s: %d works in %v, want %d in %v", by, got.Works, got.Columns, want.Works, want.Columns)
+		}
+		counts := func(st *catalog.Stats) map[string]int {
+			m := map[string]int{}
+			for _, fs := range st.Facets {
+				for _, r := range fs.Rows {
+					if r.Count > 0 {
+						m[fs.Name+"="+r.Value] = r.Count
+					}
+					for col, n := range r.By {
+						if n > 0 {
+							m[fs.Name+"="+r.Value+"@"+col] = n
+						}
+					}
+				}
+			}
+			return m
+		}
+		if diff := cmp.Diff(counts(want), counts(got)); diff != "" {
+			t.Errorf("by %s: index counts differ from the works' (-works +index):\n%s", by, diff)
 		}
 	}
 }

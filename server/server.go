@@ -21,9 +21,6 @@ import (
 type WorkStore interface {
 	Get(ctx context.Context, id string) (catalog.Revision, error)
 	Count(ctx context.Context) (int, error)
-	// LastSeq and Each let the stats pages recount only after a change.
-	LastSeq(ctx context.Context) (int64, error)
-	Each(ctx context.Context, fn func(*catalog.Work) error) error
 }
 
 // Searcher answers search queries. *indexer.Index implements it.
