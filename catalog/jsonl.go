@@ -21,20 +21,40 @@ func ParseWork(data []byte, cb *Codebook) (*Work, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	w := new(Work)
+	problems := new(ValidationError)
 	if err := dec.Decode(w); err != nil {
-		return nil, jsonProblem(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
+		ve := jsonProblem(err)
+		if ve.Fields["json"] != "" || !isUnknownField(err) {
+			return nil, ve
+		}
+		// An unknown field stops the strict decoder; decode again without it
+		// so the rest of the work's problems are reported too.
+		problems = ve
+		*w = Work{}
+		if err := json.Unmarshal(data, w); err != nil {
+			return nil, problems
+		}
+	} else if _, err := dec.Token(); err != io.EOF {
 		return nil, &ValidationError{Fields: map[string]string{"json": "unexpected data after the work; put one work on each line"}}
 	}
-	if err := w.Validate(cb); err != nil {
+	var ve *ValidationError
+	if err := w.Validate(cb); errors.As(err, &ve) {
+		for f, msg := range ve.Fields {
+			problems.add(f, "%s", msg)
+		}
+	}
+	if err := problems.orNil(); err != nil {
 		return nil, err
 	}
 	return w, nil
 }
 
+func isUnknownField(err error) bool {
+	return strings.HasPrefix(err.Error(), "json: unknown field ")
+}
+
 // jsonProblem turns an encoding/json error into a field-level one.
-func jsonProblem(err error) error {
+func jsonProblem(err error) *ValidationError {
 	var (
 		typeErr  *json.UnmarshalTypeError
 		syntax   *json.SyntaxError
@@ -52,7 +72,7 @@ func jsonProblem(err error) error {
 		problem = fmt.Sprintf("must be %s, got %s", kindName(typeErr.Type), typeErr.Value)
 	case errors.As(err, &syntax):
 		problem = fmt.Sprintf("invalid JSON at byte %d: %v", syntax.Offset, err)
-	case strings.HasPrefix(problem, "json: unknown field "):
+	case isUnknownField(err):
 		field = strings.Trim(strings.TrimPrefix(problem, "json: unknown field "), `"`)
 		problem = "unknown field"
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):

@@ -58,7 +58,7 @@ func TestValidate(t *testing.T) {
 		{"country lower case", func(w *Work) { w.Countries = []string{"jp"} }, []string{"countries[0]"}},
 		{"country duplicate", func(w *Work) { w.Countries = []string{"JP", "KR", "JP"} }, []string{"countries[2]"}},
 		{"language not ISO", func(w *Work) { w.Languages = []string{"jpn"} }, []string{"languages[0]"}},
-		{"alt title duplicate", func(w *Work) { w.AltTitles = []string{"NHK", "NHK"} }, []string{"alt_titles[1]"}},
+		{"alt title repeated is allowed", func(w *Work) { w.AltTitles = []string{"NHK", "NHK"} }, nil},
 		{"alt title empty", func(w *Work) { w.AltTitles = []string{""} }, []string{"alt_titles[0]"}},
 		{"creator role unknown", func(w *Work) { w.Creators[0].Role = "animator" }, []string{"creators[0].role"}},
 		{"creator name required", func(w *Work) { w.Creators[0].Name = "" }, []string{"creators[0].name"}},

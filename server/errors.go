@@ -80,7 +80,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		c.JSON(status, gin.H{"error": body})
 		return
 	}
-	page := errorPage{Status: status, Title: http.StatusText(status), Message: body.Message}
+	page := errorPage{layout: s.layout(c, http.StatusText(status)), Status: status, Message: body.Message}
 	if status == http.StatusNotFound {
 		page.Title = "Not found"
 	}

@@ -32,12 +32,13 @@ func (s *Server) requestID(c *gin.Context) {
 // the only place requests are logged.
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
+	path := c.Request.URL.Path // before a handler rewrites it
 	c.Next()
 	status := c.Writer.Status()
 	attrs := []slog.Attr{
 		slog.String("request_id", c.GetString("request_id")),
 		slog.String("method", c.Request.Method),
-		slog.String("path", c.Request.URL.Path),
+		slog.String("path", path),
 		slog.String("route", c.FullPath()),
 		slog.Int("status", status),
 		slog.Float64("dur_ms", float64(time.Since(start).Microseconds())/1000),

@@ -13,27 +13,56 @@ import (
 // pageFiles lists each page and its template; parsePages checks that every
 // file in templates/ belongs to one, so none is left untested.
 var pageFiles = map[string]string{
-	"home":  "home.tmpl",
-	"error": "error.tmpl",
+	"search":   "search.tmpl",
+	"work":     "work.tmpl",
+	"codebook": "codebook.tmpl",
+	"stats":    "stats.tmpl",
+	"error":    "error.tmpl",
+}
+
+// layout is what base.tmpl needs of every page.
+type layout struct {
+	Title        string
+	Path         string // the page's path and query, where the preference form returns to
+	Section      string // "search", "codebook" or "stats": the navigation link marked current
+	Theme        string // "light" or "dark" from the preference cookie; "" follows the system
+	ShowSpoilers bool
 }
 
 // Page data: one typed struct per template.
 type (
-	homePage struct {
-		Works    int
-		Examples []string
-	}
 	errorPage struct {
+		layout
 		Status  int
-		Title   string
 		Message string
 	}
 )
+
+func (s *Server) layout(c *gin.Context, title string) layout {
+	l := layout{Title: title, Path: c.Request.URL.RequestURI(), ShowSpoilers: showSpoilers(c)}
+	switch theme, _ := c.Cookie(themeCookie); theme {
+	case "light", "dark":
+		l.Theme = theme
+	}
+	switch p := c.Request.URL.Path; {
+	case p == "/":
+		l.Section = "search"
+	case strings.HasPrefix(p, "/codebook"):
+		l.Section = "codebook"
+	case strings.HasPrefix(p, "/stats"):
+		l.Section = "stats"
+	}
+	return l
+}
 
 // parsePages parses each page with base.tmpl into its own template set, so
 // blocks of one page never leak into another.
 func parsePages(assets fs.FS, static *staticFiles) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"static": static.url}
+	partials, err := fs.Glob(assets, "templates/partials/*.tmpl")
+	if err != nil {
+		return nil, err
+	}
 	files, err := fs.Glob(assets, "templates/*.tmpl")
 	if err != nil {
 		return nil, err
@@ -49,7 +78,7 @@ func parsePages(assets fs.FS, static *staticFiles) (map[string]*template.Templat
 	}
 	pages := make(map[string]*template.Template, len(pageFiles))
 	for name, file := range pageFiles {
-		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/base.tmpl", "templates/"+file)
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, append([]string{"templates/base.tmpl", "templates/" + file}, partials...)...)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", file, err)
 		}

@@ -29,8 +29,14 @@ func (s *Server) routes() http.Handler {
 	api.GET("/codebook", s.handle(s.apiCodebook))
 	api.GET("/works/:id", s.handle(s.apiGetWork))
 
-	r.GET("/", s.handle(s.pageHome))
+	r.GET("/", s.handle(s.pageSearch))
+	r.GET("/works/:id", s.handle(s.pageWork))
+	r.GET("/codebook", s.handle(s.pageCodebook))
+	r.GET("/stats", s.handle(s.pageStats))
+	r.GET("/stats/:file", s.handle(s.statsFile))
+	r.POST("/prefs", s.handle(s.prefs))
 	r.GET("/static/*path", s.static.serve)
+	r.GET("/favicon.ico", s.static.favicon)
 
 	r.NoRoute(s.handle(func(c *gin.Context) error {
 		return errNotFound("no page at " + c.Request.URL.Path)

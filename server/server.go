@@ -50,6 +50,8 @@ type Server struct {
 	pages   map[string]*template.Template
 	static  *staticFiles
 	handler http.Handler
+
+	statsCache statsCache
 }
 
 // New checks the config, parses every template and builds the route table.

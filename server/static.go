@@ -64,3 +64,11 @@ func (sf *staticFiles) serve(c *gin.Context) {
 	c.Request.URL.Path = "/" + path
 	sf.files.ServeHTTP(c.Writer, c.Request)
 }
+
+// favicon answers browsers that ask for /favicon.ico without reading the
+// page's icon link (or for a JSON response, which has none).
+func (sf *staticFiles) favicon(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Request.URL.Path = "/img/favicon.svg"
+	sf.files.ServeHTTP(c.Writer, c.Request)
+}

@@ -96,48 +96,48 @@ func (s *Store) importTx(ctx context.Context, tx *sql.Tx, r io.Reader, opts cata
 		return rep, err
 	}
 	defer seen.Close()
+	wr, err := s.newWriter(ctx, tx)
+	if err != nil {
+		return rep, err
+	}
+	defer wr.close()
 	reject := func(e *catalog.LineError) {
 		rep.Rejected++
 		if opts.OnProblem != nil {
 			opts.OnProblem(e)
 		}
 	}
-	dec := catalog.NewDecoder(r, s.cb)
-	for {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		w, err := dec.Next()
+	// Parsing runs in its own goroutine, a bounded channel ahead of the
+	// writes: on two cores decoding and SQLite overlap, and order is kept.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	parsed := make(chan parsedLine, 256)
+	go parseLines(ctx, catalog.NewDecoder(r, s.cb), parsed)
+	for p := range parsed {
 		var lineErr *catalog.LineError
 		switch {
-		case errors.Is(err, io.EOF):
-			return rep, nil
-		case errors.As(err, &lineErr):
+		case errors.As(p.err, &lineErr):
 			reject(lineErr)
 			continue
-		case err != nil:
-			return rep, fmt.Errorf("import line %d: %w", dec.Line()+1, err)
+		case p.err != nil:
+			return rep, p.err
 		}
 		var first int
-		if err := seen.QueryRowContext(ctx, w.ID, dec.Line()).Scan(&first); err != nil {
+		if err := seen.QueryRowContext(ctx, p.work.ID, p.line).Scan(&first); err != nil {
 			return rep, err
 		}
-		if first != dec.Line() {
-			reject(&catalog.LineError{Line: dec.Line(), Err: &catalog.ValidationError{
-				Fields: map[string]string{"id": fmt.Sprintf("%q is a duplicate of line %d", w.ID, first)}}})
+		if first != p.line {
+			reject(&catalog.LineError{Line: p.line, Err: &catalog.ValidationError{
+				Fields: map[string]string{"id": fmt.Sprintf("%q is a duplicate of line %d", p.work.ID, first)}}})
 			continue
 		}
-		doc, err := w.MarshalCanonical()
-		if err != nil {
-			return rep, err
-		}
-		cur, curDoc, err := current(ctx, tx, w.ID)
+		cur, curDoc, err := wr.current(ctx, p.work.ID)
 		if err != nil {
 			return rep, err
 		}
 		op := catalog.OpCreate
 		switch {
-		case cur > 0 && string(doc) == string(curDoc):
+		case cur > 0 && string(p.doc) == string(curDoc):
 			rep.Unchanged++
 			continue
 		case cur > 0:
@@ -146,8 +146,45 @@ func (s *Store) importTx(ctx context.Context, tx *sql.Tx, r io.Reader, opts cata
 		default:
 			rep.Created++
 		}
-		if _, err := s.insertRevision(ctx, tx, w.ID, op, w, doc, opts.Change); err != nil {
-			return rep, fmt.Errorf("import line %d: %w", dec.Line(), err)
+		if _, err := wr.insertRevision(ctx, p.work.ID, op, p.work, p.doc, opts.Change); err != nil {
+			return rep, fmt.Errorf("import line %d: %w", p.line, err)
+		}
+	}
+	return rep, ctx.Err()
+}
+
+// parsedLine is one line of an import file, decoded and validated.
+type parsedLine struct {
+	line int
+	work *catalog.Work
+	doc  []byte // canonical JSON
+	err  error  // a *catalog.LineError for a bad line; anything else ends the import
+}
+
+// parseLines decodes lines into out until the input ends, a read fails or
+// ctx is done, then closes out.
+func parseLines(ctx context.Context, dec *catalog.Decoder, out chan<- parsedLine) {
+	defer close(out)
+	for ctx.Err() == nil {
+		w, err := dec.Next()
+		p := parsedLine{line: dec.Line(), work: w, err: err}
+		var lineErr *catalog.LineError
+		switch {
+		case errors.Is(err, io.EOF):
+			return
+		case errors.As(err, &lineErr):
+		case err != nil:
+			p.err = fmt.Errorf("import line %d: %w", dec.Line()+1, err)
+		default:
+			p.doc, p.err = w.MarshalCanonical()
+		}
+		select {
+		case out <- p:
+		case <-ctx.Done():
+			return
+		}
+		if p.err != nil && lineErr == nil {
+			return
 		}
 	}
 }

@@ -234,7 +234,7 @@ func (g *genReader) Read(p []byte) (int, error) {
 // file stays within a fixed margin of the small one's.
 func TestImportMemoryFlat(t *testing.T) {
 	if testing.Short() {
-		t.Skip("imports 110,000 works; run without -short")
+		t.Skip("imports 110,000 works; runs in the full (non -short) pass")
 	}
 	peak := func(n int) uint64 {
 		s, _ := openTest(t)

@@ -65,3 +65,16 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	return tx.Commit()
 }
+
+// Check runs SQLite's integrity check and returns an error describing the
+// first problems it finds.
+func (s *Store) Check(ctx context.Context) error {
+	var result string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA integrity_check(5)").Scan(&result); err != nil {
+		return err
+	}
+	if result != "ok" {
+		return fmt.Errorf("catalog database is damaged: %s", result)
+	}
+	return nil
+}

@@ -91,7 +91,12 @@ func (s *Store) write(ctx context.Context, id string, w *catalog.Work, base int,
 	}
 	var rev catalog.Revision
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, curDoc, err := current(ctx, tx, id)
+		wr, err := s.newWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer wr.close()
+		cur, curDoc, err := wr.current(ctx, id)
 		switch {
 		case err != nil:
 			return err
@@ -102,7 +107,8 @@ func (s *Store) write(ctx context.Context, id string, w *catalog.Work, base int,
 		case base > 0 && base != cur:
 			return fmt.Errorf("work %q is at revision %d, the change was based on %d: %w", id, cur, base, catalog.ErrConflict)
 		case w != nil && cur > 0 && bytes.Equal(doc, curDoc):
-			rev, err = s.currentRevision(ctx, tx, id)
+			rev, err = scanRevision(tx.QueryRowContext(ctx,
+				"SELECT "+revisionColumns+" FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = ?", id))
 			return err
 		}
 		op := catalog.OpUpdate
@@ -112,7 +118,7 @@ func (s *Store) write(ctx context.Context, id string, w *catalog.Work, base int,
 		case cur == 0:
 			op = catalog.OpCreate
 		}
-		rev, err = s.insertRevision(ctx, tx, id, op, w, doc, ch)
+		rev, err = wr.insertRevision(ctx, id, op, w, doc, ch)
 		return err
 	})
 	if err != nil {
@@ -121,45 +127,74 @@ func (s *Store) write(ctx context.Context, id string, w *catalog.Work, base int,
 	return rev, nil
 }
 
+// writer holds a write transaction's prepared statements: an import runs
+// them once per line, and parsing SQL each time would cost a third of it.
+type writer struct {
+	s                  *Store
+	cur, ins, put, del *sql.Stmt
+}
+
+func (s *Store) newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
+	wr := &writer{s: s}
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&wr.cur, "SELECT r.number, r.doc FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = ?"},
+		// Numbers continue across a delete, so a recreated work keeps its history.
+		{&wr.ins, `INSERT INTO revisions (work_id, number, op, author, note, created_at, doc)
+			VALUES (?1, (SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE work_id = ?1), ?2, ?3, ?4, ?5, ?6)
+			RETURNING seq, number`},
+		{&wr.put, "INSERT INTO works (id, seq) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET seq = ?2"},
+		{&wr.del, "DELETE FROM works WHERE id = ?"},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.query)
+		if err != nil {
+			wr.close()
+			return nil, err
+		}
+		*p.stmt = stmt
+	}
+	return wr, nil
+}
+
+func (wr *writer) close() {
+	for _, st := range []*sql.Stmt{wr.cur, wr.ins, wr.put, wr.del} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
 // current returns the current revision number and document of a work, or 0
 // and nil if there is none.
-func current(ctx context.Context, tx *sql.Tx, id string) (int, []byte, error) {
+func (wr *writer) current(ctx context.Context, id string) (int, []byte, error) {
 	var (
 		n   int
 		doc []byte
 	)
-	err := tx.QueryRowContext(ctx,
-		"SELECT r.number, r.doc FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = ?", id).Scan(&n, &doc)
+	err := wr.cur.QueryRowContext(ctx, id).Scan(&n, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil, nil
 	}
 	return n, doc, err
 }
 
-func (s *Store) currentRevision(ctx context.Context, tx *sql.Tx, id string) (catalog.Revision, error) {
-	return scanRevision(tx.QueryRowContext(ctx,
-		"SELECT "+revisionColumns+" FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = ?", id))
-}
-
-// insertRevision records a write and points the works table at it. Numbers
-// continue across a delete, so a recreated work keeps its history.
-func (s *Store) insertRevision(ctx context.Context, tx *sql.Tx, id string, op catalog.Op, w *catalog.Work, doc []byte, ch catalog.Change) (catalog.Revision, error) {
-	now := s.now().UTC()
-	var seq int64
-	var number int
-	err := tx.QueryRowContext(ctx, `
-		INSERT INTO revisions (work_id, number, op, author, note, created_at, doc)
-		VALUES (?1, (SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE work_id = ?1), ?2, ?3, ?4, ?5, ?6)
-		RETURNING seq, number`,
-		id, string(op), ch.Author, ch.Note, now.Format(time.RFC3339Nano), doc).Scan(&seq, &number)
+// insertRevision records a write and points the works table at it.
+func (wr *writer) insertRevision(ctx context.Context, id string, op catalog.Op, w *catalog.Work, doc []byte, ch catalog.Change) (catalog.Revision, error) {
+	now := wr.s.now().UTC()
+	var (
+		seq    int64
+		number int
+	)
+	err := wr.ins.QueryRowContext(ctx, id, string(op), ch.Author, ch.Note, now.Format(time.RFC3339Nano), doc).Scan(&seq, &number)
 	if err != nil {
 		return catalog.Revision{}, err
 	}
 	if op == catalog.OpDelete {
-		_, err = tx.ExecContext(ctx, "DELETE FROM works WHERE id = ?", id)
+		_, err = wr.del.ExecContext(ctx, id)
 	} else {
-		_, err = tx.ExecContext(ctx,
-			"INSERT INTO works (id, seq) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET seq = ?2", id, seq)
+		_, err = wr.put.ExecContext(ctx, id, seq)
 	}
 	if err != nil {
 		return catalog.Revision{}, err

@@ -20,6 +20,7 @@ type config struct {
 	partial  bool
 	author   string
 	logLevel string
+	by       string
 	rebuild  bool
 	corpus   string
 	queries  string
@@ -49,6 +50,8 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.partial }},
 	{"author", "KOMORU_AUTHOR", "import", "author recorded on the revisions the import writes",
 		func(c *config) any { return &c.author }},
+	{"by", "KOMORU_BY", "", "split the counts by this facet, e.g. decade",
+		func(c *config) any { return &c.by }},
 	{"log-level", "KOMORU_LOG_LEVEL", "info", "log level: debug, info, warn or error",
 		func(c *config) any { return &c.logLevel }},
 	{"rebuild", "KOMORU_REBUILD", "false", "rebuild the search index from the catalog",

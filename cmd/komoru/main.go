@@ -42,6 +42,7 @@ func init() {
 		{"serve", "[--addr :8080] [--data DIR]", "serve the web UI and the API", runServe},
 		{"import", "[--partial] [--author NAME] FILE...", "import works in import format v1 (JSON Lines); - reads stdin", runImport},
 		{"export", "[--format jsonl|csv]", "write the catalog to stdout", runExport},
+		{"stats", "[--by FACET]", "count the works per facet value, optionally split by a facet such as decade", runStats},
 		{"index", "--rebuild [--data DIR]", "rebuild the search index from the catalog", runIndex},
 		{"crawl", "URL...", "harvest metadata from pages into draft entries", notYet("the importer")},
 		{"user", "add NAME --role curator|admin", "create an account", notYet("accounts")},

@@ -1,0 +1,78 @@
+package catalog
+
+import (
+	"errors"
+	"io"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestShippedCatalog holds the shipped catalog to the bar scholars rely on:
+// valid, linked both ways, sourced, fully coded with evidence, described.
+func TestShippedCatalog(t *testing.T) {
+	cb := DefaultCodebook()
+	works := map[string]*Work{}
+	var order []string
+	dec := NewDecoder(Shipped(), cb)
+	for {
+		w, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Errorf("works.jsonl %v", err)
+			continue
+		}
+		if _, dup := works[w.ID]; dup {
+			t.Errorf("line %d: duplicate id %s", dec.Line(), w.ID)
+		}
+		works[w.ID] = w
+		order = append(order, w.ID)
+	}
+	if len(works) < 100 {
+		t.Errorf("the shipped catalog has %d entries, want over 100", len(works))
+	}
+	relation := cb.Dimension("relation")
+	for _, id := range order {
+		w := works[id]
+		for _, r := range w.Related {
+			other, ok := works[r.ID]
+			if !ok {
+				t.Errorf("%s: related id %s does not exist", id, r.ID)
+				continue
+			}
+			reverse := Relation{ID: id, Relation: relation.Value(r.Relation).Reverse}
+			found := false
+			for _, back := range other.Related {
+				found = found || back == reverse
+			}
+			if !found {
+				t.Errorf("%s: %s %s has no reverse (%s has no %s %s)", id, r.Relation, r.ID, r.ID, reverse.Relation, id)
+			}
+		}
+		if len(w.Sources) == 0 {
+			t.Errorf("%s: no source URL", id)
+		}
+		if n := utf8.RuneCountInString(w.Synopsis); n < 80 {
+			t.Errorf("%s: synopsis of %d characters, want at least 80", id, n)
+		}
+		for _, d := range cb.Dimensions {
+			c, ok := w.Portrayal[d.ID]
+			switch {
+			case !ok:
+				t.Errorf("%s: %s is not coded", id, d.ID)
+			case c.Evidence == "":
+				t.Errorf("%s: %s is coded without evidence", id, d.ID)
+			case d.ID == "recovery" && !c.Spoiler:
+				t.Errorf("%s: recovery is not marked as a spoiler", id)
+			}
+		}
+		hikikomori := false
+		for _, c := range w.Characters {
+			hikikomori = hikikomori || c.Hikikomori
+		}
+		if !hikikomori {
+			t.Errorf("%s: no character is marked hikikomori; the catalog holds portrayals of withdrawal", id)
+		}
+	}
+}

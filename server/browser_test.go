@@ -1,0 +1,472 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// Browser tests drive Debian's Chromium through chromedp against the real
+// server. Without Chromium they skip, unless KOMORU_BROWSER_TESTS=required
+// (as .ci/run sets it), where a missing browser fails the run.
+
+// browser is a page in headless Chromium, watched for console errors and
+// for requests to any host but the test server's.
+type browser struct {
+	ctx  context.Context
+	base string // the test server's URL
+
+	mu       sync.Mutex
+	problems []string
+	foreign  []string
+	ignore   string // the self-test's origin
+}
+
+func newBrowser(t *testing.T, s *Server) *browser {
+	t.Helper()
+	path := os.Getenv("KOMORU_CHROMIUM")
+	if path == "" {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		if os.Getenv("KOMORU_BROWSER_TESTS") == "required" {
+			t.Fatal("no Chromium found, and KOMORU_BROWSER_TESTS=required (apt-get install -y chromium)")
+		}
+		t.Skip("no Chromium found; apt-get install -y chromium, or set KOMORU_CHROMIUM")
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // root in CI
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	b := &browser{base: ts.URL}
+	host := strings.TrimPrefix(ts.URL, "http://")
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithListener(func(ev any) { b.observe(ev, host) }))
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	b.ctx = ctx
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, cdplog.Enable, cdp.Empty{})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	b.selfTest(t)
+	return b
+}
+
+// observe records console errors, exceptions, error log entries (CSP
+// violations, failed loads) and requests to any host but the test server.
+// It runs on chromedp's event loop, so it only records.
+func (b *browser) observe(ev any, host string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+			var args []string
+			for _, a := range ev.Args {
+				args = append(args, string(a.Value)+a.Description)
+			}
+			b.problems = append(b.problems, "console."+string(ev.Type)+": "+strings.Join(args, " "))
+		}
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		msg := d.Text
+		if d.Exception != nil {
+			msg += " " + d.Exception.Description
+		}
+		b.problems = append(b.problems, "exception: "+msg)
+	case *cdplog.EventEntryAdded:
+		if ev.Entry.Level == cdplog.EntryLevelError && (b.ignore == "" || !strings.HasPrefix(ev.Entry.URL, b.ignore)) {
+			b.problems = append(b.problems, "log: "+ev.Entry.Text+" "+ev.Entry.URL)
+		}
+	case *network.EventRequestWillBeSent:
+		u, err := url.Parse(ev.Request.URL)
+		if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != host &&
+			(b.ignore == "" || !strings.HasPrefix(ev.Request.URL, b.ignore)) {
+			b.foreign = append(b.foreign, ev.Request.URL)
+		}
+	}
+}
+
+// selfTest proves the watch works: a console error and a request to another
+// host (the test server under the name localhost, which the watch counts as
+// another host) must both be seen, or a clean page would prove nothing. A
+// page's own request to another host is refused by the Content-Security-
+// Policy, and the refusal is an error the watch sees too.
+func (b *browser) selfTest(t *testing.T) {
+	t.Helper()
+	other := strings.Replace(b.base, "127.0.0.1", "localhost", 1) + "/healthz"
+	b.run(t, chromedp.Navigate(b.base+"/healthz"))
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](`console.error("komoru self-test")`)); err != nil && !errors.Is(err, chromedp.ErrJSUndefined) {
+		t.Fatal(err)
+	}
+	b.run(t, chromedp.Navigate(other))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b.mu.Lock()
+		seenError := slices.ContainsFunc(b.problems, func(p string) bool { return strings.Contains(p, "komoru self-test") })
+		seenForeign := slices.ContainsFunc(b.foreign, func(u string) bool { return u == other })
+		if seenError && seenForeign {
+			// The self-test host stays out of the record from now on: the
+			// browser may still fetch its favicon.
+			b.problems, b.foreign, b.ignore = nil, nil, strings.TrimSuffix(other, "/healthz")
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatalf("the browser watch missed its self-test (console error seen: %v, foreign request seen: %v)", seenError, seenForeign)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (b *browser) run(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](t *testing.T, b *browser, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// clean fails the test on any console error, exception or request to
+// another host seen so far.
+func (b *browser) clean(t *testing.T) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, p := range b.problems {
+		t.Errorf("browser: %s", p)
+	}
+	for _, u := range b.foreign {
+		t.Errorf("the page loaded %s from another host", u)
+	}
+	b.problems, b.foreign = nil, nil
+}
+
+// screenshots saves the page at desktop and phone widths into the artifacts
+// dir (KOMORU_ARTIFACTS, else a temp dir) and logs where.
+func (b *browser) screenshots(t *testing.T, name string) {
+	t.Helper()
+	dir := os.Getenv("KOMORU_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "komoru-artifacts")
+	}
+	dir = filepath.Join(dir, "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{{"desktop", 1280, 900, false}, {"phone", 390, 844, true}} {
+		emulate := chromedp.EmulateViewport(size.width, size.height)
+		if size.mobile {
+			emulate = chromedp.EmulateViewport(size.width, size.height, chromedp.EmulateScale(2), chromedp.EmulateMobile)
+		}
+		b.run(t, emulate, chromedp.Sleep(100*time.Millisecond))
+		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, fmt.Sprintf("%s-%s.png", name, size.name))
+		if err := os.WriteFile(file, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", file)
+	}
+	b.run(t, chromedp.EmulateReset())
+}
+
+func TestBrowserWorkPage(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	b.run(t,
+		chromedp.Navigate(b.base+"/works/welcome-to-the-nhk-anime"),
+		chromedp.WaitVisible(chromedp.CSS("#work-title")),
+	)
+	if eval[bool](t, b, `document.querySelector("#dim-recovery details").open`) {
+		t.Error("the recovery spoiler is open before the reader reveals it")
+	}
+	b.run(t, chromedp.Click(chromedp.CSS("#dim-recovery summary")))
+	open := eval[bool](t, b, `document.querySelector("#dim-recovery details").open`)
+	text := eval[string](t, b, `document.querySelector("#dim-recovery details").innerText`)
+	if !open || !strings.Contains(text, "Cyclical") {
+		t.Errorf("after a click the spoiler is open=%v with text %q", open, text)
+	}
+	b.clean(t)
+	b.screenshots(t, "work")
+}
+
+// TestBrowserKeyboard uses the keyboard alone: the skip link comes first,
+// and Tab and Enter reach and reveal a spoiler, with a visible focus ring.
+func TestBrowserKeyboard(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	b.run(t,
+		chromedp.Navigate(b.base+"/works/welcome-to-the-nhk-anime"),
+		chromedp.WaitVisible(chromedp.CSS("#work-title")),
+		chromedp.KeyEvent(kb.Tab),
+	)
+	if active := eval[string](t, b, `document.activeElement.textContent`); active != "Skip to content" {
+		t.Fatalf("first Tab focuses %q, want the skip link", active)
+	}
+	b.run(t, chromedp.KeyEvent(kb.Enter))
+	if active := eval[string](t, b, `document.activeElement.id`); active != "main" {
+		t.Errorf("the skip link moved focus to %q, want main", active)
+	}
+	found := false
+	for range 100 {
+		b.run(t, chromedp.KeyEvent(kb.Tab))
+		if eval[bool](t, b, `document.activeElement.tagName === "SUMMARY" && document.activeElement.closest("#dim-recovery") !== null`) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		t.Fatal("Tab never reached the recovery spoiler")
+	}
+	if outline := eval[string](t, b, `getComputedStyle(document.activeElement).outlineStyle`); outline == "none" {
+		t.Error("the focused spoiler has no visible focus outline")
+	}
+	b.run(t, chromedp.KeyEvent(kb.Enter))
+	if !eval[bool](t, b, `document.querySelector("#dim-recovery details").open`) {
+		t.Error("Enter on the focused spoiler did not reveal it")
+	}
+	b.clean(t)
+}
+
+func TestBrowserPages(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	for _, p := range []struct{ path, name, selector string }{
+		{"/codebook", "codebook", "#realism"},
+		{"/stats", "stats", "img[src='/stats/decade-realism.svg']"},
+		{"/no/such/page", "not-found", "main h1"},
+	} {
+		b.run(t,
+			chromedp.Navigate(b.base+p.path),
+			chromedp.WaitVisible(chromedp.CSS(p.selector)),
+		)
+		if p.name == "stats" {
+			// Every chart image loaded: a broken image has naturalWidth 0.
+			b.run(t, chromedp.Sleep(200*time.Millisecond))
+			images := eval[int](t, b, `document.images.length`)
+			broken := eval[int](t, b, `[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length`)
+			if broken > 0 || images < len(chartSpecs) {
+				t.Errorf("stats: %d images, %d broken", images, broken)
+			}
+		}
+		if p.name == "not-found" {
+			// Chromium logs the 404 status itself; nothing else may go wrong.
+			b.mu.Lock()
+			b.problems = slices.DeleteFunc(b.problems, func(s string) bool { return strings.Contains(s, "404") })
+			b.mu.Unlock()
+		}
+		b.clean(t)
+		b.screenshots(t, p.name)
+	}
+}
+
+// waitFor polls a JavaScript condition until it holds.
+func (b *browser) waitFor(t *testing.T, cond string) {
+	t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		t.Fatalf("waiting for %s: %v", cond, err)
+	}
+}
+
+// hitsAndTotal reads what the results show: the total line and the works.
+func hitsAndTotal(t *testing.T, b *browser) string {
+	return eval[string](t, b, `document.getElementById("total").textContent + " | " + [...document.querySelectorAll(".hit h3 a")].map(a => a.getAttribute("href")).join(" ")`)
+}
+
+// TestBrowserSearch types a query, ticks a facet, reloads and goes back,
+// checking the results, the counts and the URL at each step.
+func TestBrowserSearch(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	b.run(t, chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(chromedp.CSS("#q")))
+	all := hitsAndTotal(t, b)
+
+	// Search as you type: the results and the URL follow the box.
+	b.run(t, chromedp.SendKeys(chromedp.CSS("#q"), "jellyfis"))
+	b.waitFor(t, `location.search === "?q=jellyfis" && document.querySelector('.hit a[href="/works/princess-jellyfish-manga"]') !== null`)
+	typed := hitsAndTotal(t, b)
+	if typed == all {
+		t.Fatal("typing a query did not change the results")
+	}
+
+	// Tick a facet: the results narrow, the URL says so, and the facet's
+	// own counts stay disjunctive (the other values are still offered).
+	before := eval[string](t, b, `document.querySelector('label[for="f-medium-manga"] .count').textContent`)
+	b.run(t, chromedp.Click(chromedp.CSS(`label[for="f-medium-manga"]`)))
+	b.waitFor(t, `location.search.includes("medium=manga") && document.getElementById("f-medium-manga").checked`)
+	filtered := hitsAndTotal(t, b)
+	if filtered == typed || !strings.Contains(filtered, "princess-jellyfish-manga") || strings.Contains(filtered, "princess-jellyfish-anime") {
+		t.Errorf("after ticking manga the results are %q", filtered)
+	}
+	if after := eval[string](t, b, `document.querySelector('label[for="f-medium-manga"] .count').textContent`); after != before {
+		t.Errorf("the manga count changed from %s to %s when manga was selected", before, after)
+	}
+	if eval[int](t, b, `document.querySelectorAll('[data-facet="medium"] input[type=checkbox]').length`) < 2 {
+		t.Error("selecting manga hid the other media")
+	}
+	if !strings.Contains(eval[string](t, b, `document.querySelector("ul.active").textContent`), "Medium: Manga") {
+		t.Error("no active filter chip for the facet")
+	}
+
+	// The URL is a permalink: loading it afresh shows the same page.
+	url := eval[string](t, b, `location.href`)
+	b.run(t, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#total")))
+	if reloaded := hitsAndTotal(t, b); reloaded != filtered {
+		t.Errorf("reloading %s shows %q, want %q", url, reloaded, filtered)
+	}
+	if v := eval[string](t, b, `document.getElementById("q").value`); v != "jellyfis" {
+		t.Errorf("after reload the box holds %q", v)
+	}
+	b.screenshots(t, "search")
+
+	// Back undoes the facet.
+	b.run(t, chromedp.Navigate(b.base+"/?q=jellyfis"), chromedp.WaitVisible(chromedp.CSS("#total")))
+	b.run(t, chromedp.Click(chromedp.CSS(`label[for="f-medium-manga"]`)))
+	b.waitFor(t, `location.search.includes("medium=manga")`)
+	b.run(t, chromedp.NavigateBack())
+	b.waitFor(t, `location.search === "?q=jellyfis" && !document.getElementById("f-medium-manga").checked`)
+	if back := hitsAndTotal(t, b); back != typed {
+		t.Errorf("after Back the results are %q, want %q", back, typed)
+	}
+
+	// A filter chip removes its filter.
+	b.run(t, chromedp.Navigate(b.base+"/?realism=realistic"), chromedp.WaitVisible(chromedp.CSS("ul.active")))
+	b.run(t, chromedp.Click(chromedp.CSS("ul.active a")))
+	b.waitFor(t, `location.search === "" && document.querySelector("ul.active") === null`)
+	b.clean(t)
+}
+
+// TestBrowserSearchWithoutJavaScript: the plain form does the same work.
+func TestBrowserSearchWithoutJavaScript(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	err := chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.run(t,
+		chromedp.Navigate(b.base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#q")),
+		chromedp.SendKeys(chromedp.CSS("#q"), "jellyfish"),
+		chromedp.Click(chromedp.CSS(`label[for="f-realism-romanticized"]`)),
+		chromedp.Submit(chromedp.CSS("#q")),
+		chromedp.WaitVisible(chromedp.CSS("ul.active")),
+	)
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(loc, "q=jellyfish") || !strings.Contains(loc, "realism=romanticized") {
+		t.Errorf("the form submitted to %s", loc)
+	}
+	b.clean(t)
+}
+
+// a11yAudit is run in the page: it returns a line for each problem found
+// among the checks WCAG AA and the landmarks rules make machine-checkable:
+// text contrast (4.5:1, 3:1 for large text), one h1, the landmarks, a lang,
+// a name for every form control, alt text for every image.
+const a11yAudit = `(() => {
+  const problems = [];
+  const parse = c => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
+    const p = m[1].split(",").map(parseFloat); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const background = el => { for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor);
+    if (c && c.a > 0.5) return c; } return parse(getComputedStyle(document.documentElement).backgroundColor) || {r: 255, g: 255, b: 255}; };
+  const seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!node.textContent.trim() || !el || seen.has(el) || el.closest("svg")) continue;
+    seen.add(el);
+    const box = el.getBoundingClientRect(), s = getComputedStyle(el);
+    if (box.width === 0 || box.height === 0 || s.visibility === "hidden") continue;
+    const fg = parse(s.color), bg = background(el);
+    const l1 = lum(fg), l2 = lum(bg), ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(s.fontSize), large = size >= 24 || (parseInt(s.fontWeight) >= 700 && size >= 18.66);
+    if (ratio < (large ? 3 : 4.5)) problems.push("contrast " + ratio.toFixed(2) + ": " + el.tagName.toLowerCase() + "." + el.className + " " + JSON.stringify(node.textContent.trim().slice(0, 40)));
+  }
+  if (document.querySelectorAll("h1").length !== 1) problems.push("h1 count " + document.querySelectorAll("h1").length);
+  for (const sel of ["header", "nav", "main", "footer"]) if (!document.querySelector(sel)) problems.push("no " + sel + " landmark");
+  if (!document.documentElement.lang) problems.push("no lang on html");
+  for (const c of document.querySelectorAll("input:not([type=hidden]), select, textarea, button")) {
+    const named = (c.labels && c.labels.length > 0) || c.getAttribute("aria-label") || (c.tagName === "BUTTON" && c.textContent.trim());
+    if (!named) problems.push("unnamed control " + c.outerHTML.slice(0, 60));
+  }
+  for (const img of document.images) if (!img.getAttribute("alt")) problems.push("image without alt " + img.src);
+  return problems.join("\n");
+})()`
+
+// TestBrowserAccessibility audits every page in the light and the dark
+// theme.
+func TestBrowserAccessibility(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	for _, theme := range []string{"light", "dark"} {
+		for _, path := range []string{"/", "/?q=nhk&realism=realistic", "/works/welcome-to-the-nhk-anime", "/works/princess-jellyfish-manga", "/codebook", "/stats", "/no/such/page"} {
+			b.run(t, chromedp.Navigate(b.base+"/healthz"))
+			eval[string](t, b, `document.cookie = "komoru_theme=`+theme+`; path=/"`)
+			b.run(t, chromedp.Navigate(b.base+path), chromedp.WaitVisible(chromedp.CSS("main")))
+			if got := eval[string](t, b, `document.documentElement.dataset.theme || ""`); got != theme {
+				t.Fatalf("%s: theme %q, want %s", path, got, theme)
+			}
+			if problems := eval[string](t, b, a11yAudit); problems != "" {
+				t.Errorf("%s (%s theme):\n%s", path, theme, problems)
+			}
+		}
+		b.screenshots(t, "codebook-"+theme)
+	}
+}

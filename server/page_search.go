@@ -1,0 +1,336 @@
+package server
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/indexer"
+)
+
+// searchPage is /: the search box, the facet sidebar, the results. Its URL
+// takes the API's parameters, so every search is a permalink.
+type searchPage struct {
+	layout
+	Q, Sort          string
+	YearFrom, YearTo string
+	Total            int
+	TookMS           int64
+	Hits             []hitView
+	Facets           []facetView
+	Active           []activeFilter
+	Decades          []decadeBar
+	DecadesMax       int
+	Pages            []pageLink
+	Prev, Next       string
+	First, Last      int // the rank of the first and last hit shown
+	WithoutText      string
+	SortOptions      []sortOption
+}
+
+type hitView struct {
+	ID, Medium, OriginalTitle string
+	Year                      int
+	Title, Snippet            template.HTML // highlighted by the index, everything else escaped
+	Tags                      []tagView
+}
+
+type tagView struct {
+	Dimension, Definition string
+	Values                []string
+	Spoiler               bool
+}
+
+type facetView struct {
+	Name, Label string
+	Top, More   []facetValueView // the first values, and the rest behind "show more"
+	MoreOpen    bool             // a value behind "show more" is selected
+	Filterable  bool             // long enough to want a filter box
+}
+
+type facetValueView struct {
+	ID, Facet, Value, Label, Definition string
+	Count                               int
+	Selected                            bool
+}
+
+type activeFilter struct{ Label, RemoveURL string }
+
+type decadeBar struct {
+	Label, URL string
+	Count      int
+	Height, Y  int // of the bar in the histogram's 0–40 box
+	X, Width   int
+	Selected   bool
+}
+
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+	Gap     bool // an ellipsis before this link
+}
+
+type sortOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// facetTop is how many values a facet shows before "show more".
+const facetTop = 6
+
+func (s *Server) pageSearch(c *gin.Context) error {
+	start := time.Now()
+	if s.search == nil {
+		return errNoIndex
+	}
+	params := c.Request.URL.Query()
+	q, err := parseSearchParams(params, s.cb)
+	if err != nil {
+		return err
+	}
+	res, err := s.search.Search(c.Request.Context(), q)
+	if err != nil {
+		return err
+	}
+	p := searchPage{
+		layout:   s.layout(c, pageTitle(q)),
+		Q:        q.Text,
+		Sort:     q.Sort,
+		YearFrom: params.Get(paramYearFrom),
+		YearTo:   params.Get(paramYearTo),
+		Total:    res.Total,
+	}
+	for _, o := range []sortOption{{"relevance", "Relevance", false}, {"year", "Oldest first", false}, {"-year", "Newest first", false}, {"title", "Title", false}} {
+		o.Selected = o.Value == q.Sort || (q.Sort == "" && o.Value == "relevance")
+		p.SortOptions = append(p.SortOptions, o)
+	}
+	if err := s.searchHits(c, res, &p); err != nil {
+		return err
+	}
+	s.searchFacets(params, res, &p)
+	s.searchPages(params, res, &p)
+	if q.Text != "" {
+		p.WithoutText = searchURL(without(params, paramQ, ""))
+	}
+	p.TookMS = time.Since(start).Milliseconds()
+	s.render(c, http.StatusOK, "search", p)
+	return nil
+}
+
+func pageTitle(q indexer.Query) string {
+	if q.Text != "" {
+		return q.Text + ": search"
+	}
+	return "komoru"
+}
+
+// searchHits builds the result cards. A hit without a synopsis highlight
+// shows the start of its synopsis, read from the store.
+func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) error {
+	for _, h := range res.Hits {
+		hv := hitView{ID: h.ID, Medium: s.cb.Label(catalog.FacetMedium, h.Medium), OriginalTitle: h.OriginalTitle, Year: h.Year,
+			Title: template.HTML(template.HTMLEscapeString(h.Title))}
+		if t := h.Highlights["title"]; len(t) > 0 {
+			hv.Title = template.HTML(t[0])
+		}
+		if syn := h.Highlights["synopsis"]; len(syn) > 0 {
+			hv.Snippet = template.HTML(syn[0])
+		} else {
+			rev, err := s.store.Get(c.Request.Context(), h.ID)
+			if err == nil {
+				hv.Snippet = template.HTML(template.HTMLEscapeString(truncateWords(rev.Work.Synopsis, 220)))
+			}
+		}
+		for _, dim := range []string{"realism", "tone", "recovery", "conditions", "withdrawal_criteria"} {
+			coding, ok := h.Portrayal[dim]
+			d := s.cb.Dimension(dim)
+			if !ok || d == nil {
+				continue
+			}
+			tv := tagView{Dimension: d.Label, Definition: d.Definition, Spoiler: d.Spoiler && !p.ShowSpoilers}
+			for _, v := range coding.List() {
+				tv.Values = append(tv.Values, s.cb.Label(dim, v))
+			}
+			if len(tv.Values) > 0 {
+				hv.Tags = append(hv.Tags, tv)
+			}
+		}
+		p.Hits = append(p.Hits, hv)
+	}
+	if len(res.Hits) > 0 {
+		p.First = (res.Page-1)*res.Size + 1
+		p.Last = p.First + len(res.Hits) - 1
+	}
+	return nil
+}
+
+// searchFacets builds the sidebar, the active filter chips and the decade
+// histogram.
+func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchPage) {
+	for _, fr := range res.Facets {
+		f, _ := s.cb.Facet(fr.Name)
+		vals := slices.Clone(fr.Values)
+		switch {
+		case fr.Name == catalog.FacetDecade:
+			slices.SortFunc(vals, func(a, b indexer.FacetValue) int { return atoiOr0(a.Value) - atoiOr0(b.Value) })
+		case f.Values != nil:
+			order := map[string]int{}
+			for i, v := range f.Values {
+				order[v.ID] = i
+			}
+			slices.SortStableFunc(vals, func(a, b indexer.FacetValue) int { return order[a.Value] - order[b.Value] })
+		default:
+			slices.SortStableFunc(vals, func(a, b indexer.FacetValue) int { return b.Count - a.Count })
+		}
+		fv := facetView{Name: fr.Name, Label: fr.Label, Filterable: len(vals) > 10}
+		for i, v := range vals {
+			view := facetValueView{ID: "f-" + fr.Name + "-" + v.Value, Facet: fr.Name, Value: v.Value, Label: v.Label, Count: v.Count, Selected: v.Selected}
+			for _, cv := range f.Values {
+				if cv.ID == v.Value {
+					view.Definition = cv.Definition
+				}
+			}
+			if v.Selected {
+				p.Active = append(p.Active, activeFilter{Label: fr.Label + ": " + v.Label,
+					RemoveURL: searchURL(without(params, fr.Name, v.Value))})
+			}
+			if i < facetTop || fr.Name == catalog.FacetDecade {
+				fv.Top = append(fv.Top, view)
+			} else {
+				fv.More = append(fv.More, view)
+				fv.MoreOpen = fv.MoreOpen || v.Selected
+			}
+		}
+		p.Facets = append(p.Facets, fv)
+		if fr.Name == catalog.FacetDecade {
+			p.Decades, p.DecadesMax = decadeBars(params, vals)
+		}
+	}
+	if y := params.Get(paramYearFrom); y != "" {
+		p.Active = append(p.Active, activeFilter{Label: "From " + y, RemoveURL: searchURL(without(params, paramYearFrom, ""))})
+	}
+	if y := params.Get(paramYearTo); y != "" {
+		p.Active = append(p.Active, activeFilter{Label: "To " + y, RemoveURL: searchURL(without(params, paramYearTo, ""))})
+	}
+}
+
+// decadeBars lays out the decade histogram: one bar per decade, its height
+// in proportion to the count, each a link that toggles the decade filter.
+func decadeBars(params url.Values, vals []indexer.FacetValue) ([]decadeBar, int) {
+	most := 0
+	for _, v := range vals {
+		most = max(most, v.Count)
+	}
+	// The box is histogramWidth wide whatever the number of decades, so
+	// the labels keep their size.
+	step := histogramWidth / max(len(vals), 6)
+	var bars []decadeBar
+	for i, v := range vals {
+		h := 0
+		if most > 0 {
+			h = max(1, v.Count*40/most)
+		}
+		u := toggled(params, catalog.FacetDecade, v.Value)
+		bars = append(bars, decadeBar{Label: v.Value + "s", URL: searchURL(u), Count: v.Count,
+			Height: h, Y: 40 - h, X: i * step, Width: step - 3, Selected: v.Selected})
+	}
+	return bars, histogramWidth
+}
+
+// histogramWidth is the width of the decade histogram's view box.
+const histogramWidth = 120
+
+// searchPages builds the pagination: first, last, and the pages around the
+// current one.
+func (s *Server) searchPages(params url.Values, res *indexer.Result, p *searchPage) {
+	pages := (res.Total + res.Size - 1) / res.Size
+	if pages <= 1 {
+		return
+	}
+	link := func(n int) string {
+		v := without(params, paramPage, "")
+		if n > 1 {
+			v.Set(paramPage, strconv.Itoa(n))
+		}
+		return searchURL(v)
+	}
+	if res.Page > 1 {
+		p.Prev = link(res.Page - 1)
+	}
+	if res.Page < pages {
+		p.Next = link(res.Page + 1)
+	}
+	last := 0
+	for n := 1; n <= pages; n++ {
+		if n != 1 && n != pages && (n < res.Page-2 || n > res.Page+2) {
+			continue
+		}
+		p.Pages = append(p.Pages, pageLink{N: n, URL: link(n), Current: n == res.Page, Gap: last != 0 && n != last+1})
+		last = n
+	}
+}
+
+// searchURL is the search page's URL with these parameters.
+func searchURL(v url.Values) string {
+	if len(v) == 0 {
+		return "/"
+	}
+	return "/?" + v.Encode()
+}
+
+// without returns a copy of the parameters without one value of a
+// parameter (all of its values when value is ""), and without the page,
+// which a changed search starts again from.
+func without(params url.Values, name, value string) url.Values {
+	v := url.Values{}
+	for k, vals := range params {
+		if k == paramPage && name != paramPage {
+			continue
+		}
+		for _, x := range vals {
+			if k == name && (value == "" || x == value) {
+				continue
+			}
+			v.Add(k, x)
+		}
+	}
+	return v
+}
+
+// toggled returns the parameters with a facet value added, or removed if
+// it was there.
+func toggled(params url.Values, name, value string) url.Values {
+	if slices.Contains(params[name], value) {
+		return without(params, name, value)
+	}
+	v := without(params, "", "")
+	v.Add(name, value)
+	return v
+}
+
+func truncateWords(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,;:.") + "…"
+}
+
+func atoiOr0(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}

@@ -1,0 +1,443 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/komoru/komoru/catalog"
+)
+
+// workPage is /works/{id}: every fact, every coded dimension with its
+// definition and evidence, related works compared side by side, and what a
+// reference manager needs to cite it.
+type workPage struct {
+	layout
+	Work        catalog.Work
+	Revision    int
+	UpdatedAt   time.Time
+	MediumLabel string
+	Countries   []string // names
+	Languages   []string // names
+	Creators    []labeled
+	Characters  []characterView
+	Dimensions  []dimensionView
+	Related     []relatedView
+	Comparison  *comparison
+	Cite        citation
+	Meta        []metaTag
+	JSONLD      template.JS
+}
+
+// labeled is a value with its label and definition, for display.
+type labeled struct {
+	ID, Label, Definition string
+	URL                   string // the search for works with this value, where there is one
+}
+
+type characterView struct {
+	Name         string
+	Gender, Role labeled
+	Hikikomori   bool
+}
+
+// dimensionView is one coded dimension of one work.
+type dimensionView struct {
+	ID, Label, Definition string
+	Coded                 bool
+	Values                []labeled
+	Evidence              string
+	Spoiler               bool
+}
+
+type relatedView struct {
+	ID, Title, Relation string
+	Medium              string
+	Year                int
+	Missing             bool // the related id names no work (yet)
+}
+
+// comparison sets the entries of one franchise side by side, dimension by
+// dimension, so that where the anime and the novel were coded differently,
+// it shows.
+type comparison struct {
+	Works []relatedView
+	Rows  []comparisonRow
+}
+
+type comparisonRow struct {
+	Label   string
+	Cells   []string
+	Differs bool
+	Spoiler bool
+}
+
+type metaTag struct{ Name, Property, Content string }
+
+type citation struct {
+	APA, Entry, BibTeX string
+}
+
+// maxCompared bounds the comparison table: a long franchise is compared in
+// its first entries, closest first.
+const maxCompared = 8
+
+func (s *Server) pageWork(c *gin.Context) error {
+	ctx := c.Request.Context()
+	rev, err := s.store.Get(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	w := rev.Work
+	p := workPage{
+		layout:      s.layout(c, w.Title),
+		Work:        *w,
+		Revision:    rev.Number,
+		UpdatedAt:   rev.Time,
+		MediumLabel: s.cb.Label(catalog.FacetMedium, w.Medium),
+	}
+	for _, code := range w.Countries {
+		p.Countries = append(p.Countries, s.cb.Label(catalog.FacetCountries, code))
+	}
+	for _, code := range w.Languages {
+		p.Languages = append(p.Languages, s.cb.Label(catalog.FacetLanguages, code))
+	}
+	for _, cr := range w.Creators {
+		p.Creators = append(p.Creators, labeled{ID: cr.Name, Label: s.cb.Label("creator_role", cr.Role)})
+	}
+	for _, ch := range w.Characters {
+		p.Characters = append(p.Characters, characterView{Name: ch.Name, Hikikomori: ch.Hikikomori,
+			Gender: s.value("gender", ch.Gender), Role: s.value("character_role", ch.Role)})
+	}
+	p.Dimensions = s.dimensionViews(w)
+	if p.Related, p.Comparison, err = s.relatedViews(ctx, w); err != nil {
+		return err
+	}
+	base := baseURL(c.Request)
+	p.Cite = s.cite(w, rev, base)
+	p.Meta = s.metaTags(w, base)
+	if p.JSONLD, err = s.jsonLD(w, base); err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "work", p)
+	return nil
+}
+
+func (s *Server) value(vocabulary, id string) labeled {
+	if d := s.cb.Dimension(vocabulary); d != nil {
+		if v := d.Value(id); v != nil {
+			return labeled{ID: id, Label: v.Label, Definition: v.Definition}
+		}
+	}
+	return labeled{ID: id, Label: id}
+}
+
+func (s *Server) dimensionViews(w *catalog.Work) []dimensionView {
+	var dims []dimensionView
+	for _, d := range s.cb.Dimensions {
+		c, coded := w.Portrayal[d.ID]
+		dv := dimensionView{ID: d.ID, Label: d.Label, Definition: d.Definition, Coded: coded,
+			Evidence: c.Evidence, Spoiler: d.Spoiler || c.Spoiler}
+		for _, v := range c.List() {
+			lv := s.value(d.ID, v)
+			lv.URL = "/?" + url.Values{d.ID: {v}}.Encode()
+			dv.Values = append(dv.Values, lv)
+		}
+		dims = append(dims, dv)
+	}
+	return dims
+}
+
+// relatedViews loads the works w names, and the franchise around it (the
+// works related to those, and so on) for the comparison.
+func (s *Server) relatedViews(ctx context.Context, w *catalog.Work) ([]relatedView, *comparison, error) {
+	var related []relatedView
+	group := []*catalog.Work{w}
+	seen := map[string]bool{w.ID: true}
+	for i := 0; i < len(group) && len(group) < maxCompared; i++ {
+		for _, r := range group[i].Related {
+			if seen[r.ID] && i > 0 {
+				continue
+			}
+			rev, err := s.store.Get(ctx, r.ID)
+			if err != nil && !errors.Is(err, catalog.ErrNotFound) {
+				return nil, nil, err
+			}
+			if i == 0 {
+				rv := relatedView{ID: r.ID, Title: r.ID, Relation: s.cb.Label("relation", r.Relation), Missing: err != nil}
+				if err == nil {
+					rv.Title, rv.Year, rv.Medium = rev.Work.Title, rev.Work.Year, s.cb.Label(catalog.FacetMedium, rev.Work.Medium)
+				}
+				related = append(related, rv)
+			}
+			if err == nil && !seen[r.ID] && len(group) < maxCompared {
+				seen[r.ID] = true
+				group = append(group, rev.Work)
+			}
+		}
+	}
+	if len(group) < 2 {
+		return related, nil, nil
+	}
+	slices.SortStableFunc(group[1:], func(a, b *catalog.Work) int { return a.Year - b.Year })
+	cmp := &comparison{}
+	for _, g := range group {
+		cmp.Works = append(cmp.Works, relatedView{ID: g.ID, Title: g.Title, Year: g.Year, Medium: s.cb.Label(catalog.FacetMedium, g.Medium)})
+	}
+	for _, d := range s.cb.Dimensions {
+		row := comparisonRow{Label: d.Label, Spoiler: d.Spoiler}
+		for _, g := range group {
+			c, ok := g.Portrayal[d.ID]
+			cell := "not coded"
+			if ok {
+				var labels []string
+				for _, v := range c.List() {
+					labels = append(labels, s.cb.Label(d.ID, v))
+				}
+				cell = strings.Join(labels, ", ")
+				if cell == "" {
+					cell = "none"
+				}
+				row.Spoiler = row.Spoiler || c.Spoiler
+			}
+			if len(row.Cells) > 0 && cell != row.Cells[0] {
+				row.Differs = true
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		cmp.Rows = append(cmp.Rows, row)
+	}
+	return related, cmp, nil
+}
+
+// baseURL is the scheme and host the request came to, for absolute URLs in
+// citations and meta tags.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// people returns the creators a citation names as authors: the author, else
+// the director, writer or developer, else the studio.
+func people(w *catalog.Work) []catalog.Creator {
+	for _, roles := range [][]string{{"author"}, {"director", "writer"}, {"developer", "studio", "network", "publisher"}} {
+		var out []catalog.Creator
+		for _, c := range w.Creators {
+			if slices.Contains(roles, c.Role) {
+				out = append(out, c)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+// isPerson tells people from companies by the role they played.
+func isPerson(c catalog.Creator) bool {
+	return slices.Contains([]string{"author", "artist", "director", "writer"}, c.Role)
+}
+
+// apaName writes "Tatsuhiko Takimoto" as "Takimoto, T."; companies stay whole.
+func apaName(c catalog.Creator) string {
+	parts := strings.Fields(c.Name)
+	if !isPerson(c) || len(parts) < 2 {
+		return c.Name
+	}
+	var initials []string
+	for _, p := range parts[:len(parts)-1] {
+		r := []rune(p)
+		initials = append(initials, string(r[0])+".")
+	}
+	return parts[len(parts)-1] + ", " + strings.Join(initials, " ")
+}
+
+func (s *Server) cite(w *catalog.Work, rev catalog.Revision, base string) citation {
+	var names []string
+	for _, c := range people(w) {
+		names = append(names, apaName(c))
+	}
+	authors := strings.Join(names, ", ")
+	if len(names) > 1 {
+		authors = strings.Join(names[:len(names)-1], ", ") + ", & " + names[len(names)-1]
+	}
+	medium := s.cb.Label(catalog.FacetMedium, w.Medium)
+	apa := w.Title + " [" + medium + "]. (" + strconv.Itoa(w.Year) + ")."
+	if authors != "" {
+		apa = authors + " (" + strconv.Itoa(w.Year) + "). " + w.Title + " [" + medium + "]."
+	}
+	entryURL := base + "/works/" + w.ID
+	entry := "komoru. (" + rev.Time.Format("2006, January 2") + "). " + w.Title + " (" + medium + ", " + strconv.Itoa(w.Year) +
+		") [Catalog entry, revision " + strconv.Itoa(rev.Number) + "]. " + entryURL
+
+	kind := "misc"
+	if slices.Contains([]string{"novel", "light_novel", "manga"}, w.Medium) {
+		kind = "book"
+	}
+	var bib strings.Builder
+	bib.WriteString("@" + kind + "{" + strings.ReplaceAll(w.ID, "-", "_") + ",\n")
+	field := func(k, v string) {
+		if v != "" {
+			bib.WriteString("  " + k + " = {" + bibEscape(v) + "},\n")
+		}
+	}
+	var bibNames []string
+	for _, c := range people(w) {
+		if isPerson(c) {
+			bibNames = append(bibNames, c.Name)
+		} else {
+			bibNames = append(bibNames, "{"+c.Name+"}")
+		}
+	}
+	field("title", w.Title)
+	if len(bibNames) > 0 {
+		bib.WriteString("  author = {" + bibEscape(strings.Join(bibNames, " and ")) + "},\n")
+	}
+	field("year", strconv.Itoa(w.Year))
+	for _, c := range w.Creators {
+		if c.Role == "publisher" || (kind == "misc" && c.Role == "studio") {
+			field("publisher", c.Name)
+			break
+		}
+	}
+	if kind == "misc" {
+		field("howpublished", medium)
+	}
+	field("note", "Catalog entry: "+entryURL)
+	bib.WriteString("}")
+	return citation{APA: apa, Entry: entry, BibTeX: bib.String()}
+}
+
+// bibEscape keeps a value from closing its braces early.
+func bibEscape(s string) string {
+	return strings.NewReplacer("{", `\{`, "}", `\}`, `\`, `\textbackslash{}`).Replace(s)
+}
+
+// metaTags are what Zotero (Highwire citation_*, Dublin Core) and link
+// previews (OpenGraph) read.
+func (s *Server) metaTags(w *catalog.Work, base string) []metaTag {
+	url := base + "/works/" + w.ID
+	tags := []metaTag{
+		{Name: "description", Content: w.Synopsis},
+		{Name: "citation_title", Content: w.Title},
+	}
+	for _, c := range people(w) {
+		tags = append(tags, metaTag{Name: "citation_author", Content: c.Name})
+	}
+	tags = append(tags,
+		metaTag{Name: "citation_date", Content: strconv.Itoa(w.Year)},
+		metaTag{Name: "DC.title", Content: w.Title},
+	)
+	for _, c := range people(w) {
+		tags = append(tags, metaTag{Name: "DC.creator", Content: c.Name})
+	}
+	tags = append(tags,
+		metaTag{Name: "DC.date", Content: strconv.Itoa(w.Year)},
+		metaTag{Name: "DC.type", Content: s.cb.Label(catalog.FacetMedium, w.Medium)},
+		metaTag{Name: "DC.identifier", Content: url},
+		metaTag{Name: "DC.description", Content: w.Synopsis},
+	)
+	for _, l := range w.Languages {
+		tags = append(tags, metaTag{Name: "DC.language", Content: l})
+	}
+	og := "website"
+	switch w.Medium {
+	case "anime_film", "live_action_film", "documentary":
+		og = "video.movie"
+	case "anime_series", "tv_drama":
+		og = "video.tv_show"
+	case "novel", "light_novel", "manga":
+		og = "book"
+	}
+	tags = append(tags,
+		metaTag{Property: "og:type", Content: og},
+		metaTag{Property: "og:title", Content: w.Title},
+		metaTag{Property: "og:description", Content: w.Synopsis},
+		metaTag{Property: "og:url", Content: url},
+		metaTag{Property: "og:site_name", Content: "komoru"},
+	)
+	var out []metaTag
+	for _, t := range tags {
+		if t.Content != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// schemaType maps a medium to its schema.org type.
+var schemaType = map[string]string{
+	"anime_series": "TVSeries", "tv_drama": "TVSeries", "anime_film": "Movie", "live_action_film": "Movie",
+	"documentary": "Movie", "manga": "ComicSeries", "light_novel": "Book", "novel": "Book",
+	"video_game": "VideoGame", "other": "CreativeWork",
+}
+
+func (s *Server) jsonLD(w *catalog.Work, base string) (template.JS, error) {
+	doc := map[string]any{
+		"@context":      "https://schema.org",
+		"@type":         schemaType[w.Medium],
+		"@id":           base + "/works/" + w.ID,
+		"url":           base + "/works/" + w.ID,
+		"name":          w.Title,
+		"datePublished": strconv.Itoa(w.Year),
+	}
+	if w.Synopsis != "" {
+		doc["description"] = w.Synopsis
+	}
+	var alt []string
+	for _, t := range append([]string{w.OriginalTitle, w.RomanizedTitle}, w.AltTitles...) {
+		if t != "" && !slices.Contains(alt, t) {
+			alt = append(alt, t)
+		}
+	}
+	if len(alt) > 0 {
+		doc["alternateName"] = alt
+	}
+	if len(w.Languages) > 0 {
+		doc["inLanguage"] = w.Languages
+	}
+	if len(w.Countries) > 0 {
+		doc["countryOfOrigin"] = map[string]string{"@type": "Country", "name": s.cb.CountryName(w.Countries[0])}
+	}
+	role := map[string]string{"author": "author", "writer": "author", "director": "director", "studio": "productionCompany",
+		"developer": "author", "publisher": "publisher", "artist": "illustrator", "network": "publisher"}
+	for _, c := range w.Creators {
+		key := role[c.Role]
+		typ := "Organization"
+		if isPerson(c) {
+			typ = "Person"
+		}
+		list, _ := doc[key].([]map[string]string)
+		doc[key] = append(list, map[string]string{"@type": typ, "name": c.Name})
+	}
+	if len(w.Characters) > 0 {
+		var chars []map[string]string
+		for _, ch := range w.Characters {
+			chars = append(chars, map[string]string{"@type": "Person", "name": ch.Name})
+		}
+		doc["character"] = chars
+	}
+	if len(w.Sources) > 0 {
+		var urls []string
+		for _, src := range w.Sources {
+			urls = append(urls, src.URL)
+		}
+		doc["citation"] = urls
+	}
+	// encoding/json escapes <, > and & in strings, so the block cannot be
+	// closed early by a title such as "</script>".
+	b, err := json.Marshal(doc)
+	return template.JS(b), err
+}

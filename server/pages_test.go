@@ -1,0 +1,292 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/sqlite"
+	"github.com/komoru/komoru/indexer"
+	"github.com/komoru/komoru/web"
+)
+
+func TestWorkPage(t *testing.T) {
+	s := newSiteServer(t)
+	rec := request(t, s, "GET", "/works/welcome-to-the-nhk-anime")
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	page := rec.Body.String()
+	for _, want := range []string{
+		`<h1 id="work-title">Welcome to the N.H.K.</h1>`,
+		`<meta name="citation_title" content="Welcome to the N.H.K.">`,
+		`<meta name="citation_date" content="2006">`,
+		`<meta name="DC.title" content="Welcome to the N.H.K.">`,
+		`<meta property="og:type" content="video.tv_show">`,
+		`<script type="application/ld+json">`,
+		// Every dimension is shown, with its codebook definition on hover.
+		`title="Withdrawal shown as pain, fear of judgment, shame and a self-reinforcing cycle, without trivializing it."`,
+		`<a class="chip" href="/?realism=realistic"`,
+		// Recovery is hidden until revealed.
+		`<details class="spoiler"><summary>Spoiler: show Recovery</summary>`,
+		// The novel and the manga are compared side by side.
+		`<h2 id="compare">Adaptations compared</h2>`,
+		`href="/works/welcome-to-the-nhk-novel"`,
+		`@misc{welcome_to_the_nhk_anime,`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("work page lacks %s", want)
+		}
+	}
+	m := regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`).FindStringSubmatch(page)
+	var ld map[string]any
+	if m == nil || json.Unmarshal([]byte(m[1]), &ld) != nil {
+		t.Fatalf("no parseable JSON-LD in the page")
+	}
+	if ld["@type"] != "TVSeries" || ld["name"] != "Welcome to the N.H.K." || ld["datePublished"] != "2006" {
+		t.Errorf("JSON-LD = %v", ld)
+	}
+
+	// With the spoiler preference, recovery is shown open.
+	req := httptest.NewRequest("GET", "/works/welcome-to-the-nhk-anime", nil)
+	req.AddCookie(&http.Cookie{Name: spoilersCookie, Value: "show"})
+	rec = httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), `<details class="spoiler" open>`) {
+		t.Error("spoilers not open with the show-spoilers preference")
+	}
+	if rec := request(t, s, "GET", "/works/no-such-work"); rec.Code != 404 || !strings.Contains(rec.Body.String(), "<h1>Not found</h1>") {
+		t.Errorf("unknown work: %d", rec.Code)
+	}
+}
+
+// TestEscaping: catalog text is text, never markup, in the page, the meta
+// tags and the JSON-LD block.
+func TestEscaping(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "catalog.db"), catalog.DefaultCodebook())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	evil := &catalog.Work{ID: "xss", Title: `<script>alert(1)</script>`, Medium: "manga", Year: 2020,
+		Synopsis:   `"><img src=x onerror=alert(2)></script><script>alert(3)</script>`,
+		Characters: []catalog.Character{{Name: `<b>bold</b>`, Gender: "female", Role: "protagonist", Hikikomori: true}},
+		Portrayal:  catalog.Portrayal{"realism": {Value: "realistic", Evidence: `<i>evidence</i>`}},
+		Sources:    []catalog.Source{{URL: "https://example.org/?a=<x>", Title: `<u>src</u>`}}}
+	if _, err := store.Create(ctx, evil, catalog.Change{Author: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := indexer.Open(ctx, filepath.Join(t.TempDir(), "index"), store, indexer.Options{Codebook: store.Codebook()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	s, err := New(Config{Store: store, Search: ix, Codebook: store.Codebook(), Assets: web.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The search page: the query echoed in the box and the empty-result
+	// suggestion, and the work's title and synopsis highlighted in a hit.
+	for _, u := range []string{"/?q=" + url.QueryEscape(`"><script>alert(9)</script>`), "/?q=script", "/?q=alert"} {
+		page := request(t, s, "GET", u).Body.String()
+		for _, bad := range []string{"<script>alert", "<img src=x", "<b>bold"} {
+			if strings.Contains(page, bad) {
+				t.Errorf("GET %s: the page contains unescaped %q", u, bad)
+			}
+		}
+	}
+	if page := request(t, s, "GET", "/?q=script").Body.String(); !strings.Contains(page, `&lt;<mark>script</mark>&gt;`) {
+		t.Errorf("the hit's title is not shown escaped with the match marked")
+	}
+	page := request(t, s, "GET", "/works/xss").Body.String()
+	for _, bad := range []string{"<script>alert", "<img src=x", "<b>bold", "<i>evidence", "<u>src"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the page contains unescaped %q", bad)
+		}
+	}
+	if !strings.Contains(page, `&lt;script&gt;alert(1)&lt;/script&gt;`) {
+		t.Error("the title is not shown as text")
+	}
+}
+
+func TestCodebookPage(t *testing.T) {
+	s := newSiteServer(t)
+	page := request(t, s, "GET", "/codebook").Body.String()
+	for _, want := range []string{"version 1.0.0", `id="realism"`, `<code>avoidant_personality</code>`, `<a href="/?medium=manga">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("codebook page lacks %s", want)
+		}
+	}
+	// The count beside "Realistic" is the number of realistic works.
+	byDecade, _, err := s.stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, fs := range byDecade.Facets {
+		for _, r := range fs.Rows {
+			if fs.Name == "realism" && r.Value == "realistic" {
+				want = r.Count
+			}
+		}
+	}
+	if want == 0 || !strings.Contains(page, `<a href="/?realism=realistic">`+strconv.Itoa(want)+`</a>`) {
+		t.Errorf("codebook page does not link %d realistic works", want)
+	}
+}
+
+func TestStatsPage(t *testing.T) {
+	s := newSiteServer(t)
+	page := request(t, s, "GET", "/stats").Body.String()
+	for _, spec := range chartSpecs {
+		if !strings.Contains(page, `<img src="/stats/`+spec.Name+`.svg"`) {
+			t.Errorf("stats page lacks chart %s", spec.Name)
+		}
+		svg := request(t, s, "GET", "/stats/"+spec.Name+".svg")
+		if svg.Code != 200 || svg.Header().Get("Content-Type") != "image/svg+xml" || !strings.Contains(svg.Body.String(), "<svg") {
+			t.Errorf("%s.svg: %d %s", spec.Name, svg.Code, svg.Header().Get("Content-Type"))
+		}
+		csv := request(t, s, "GET", "/stats/"+spec.Name+".csv")
+		if csv.Code != 200 || !strings.HasPrefix(csv.Body.String(), spec.Axis+",") {
+			t.Errorf("%s.csv: %d %q", spec.Name, csv.Code, csv.Body.String())
+		}
+	}
+	csv := request(t, s, "GET", "/stats/countries.csv").Body.String()
+	if !regexp.MustCompile(`(?m)^Japan,\d+$`).MatchString(csv) {
+		t.Errorf("countries.csv has no Japan row:\n%s", csv)
+	}
+	if rec := request(t, s, "GET", "/stats/nope.svg"); rec.Code != 404 {
+		t.Errorf("unknown chart: %d", rec.Code)
+	}
+}
+
+func TestPrefs(t *testing.T) {
+	s := newSiteServer(t)
+	tests := []struct {
+		form     url.Values
+		location string
+		cookie   string
+	}{
+		{url.Values{"spoilers": {"show"}, "return": {"/works/x?y=1"}}, "/works/x?y=1", spoilersCookie + "=show"},
+		{url.Values{"theme": {"dark"}, "return": {"/codebook"}}, "/codebook", themeCookie + "=dark"},
+		{url.Values{"theme": {"neon"}, "return": {"https://evil.example/"}}, "/", ""},
+		{url.Values{"return": {"//evil.example/"}}, "/", ""},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest("POST", "/prefs", strings.NewReader(tt.form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != tt.location {
+			t.Errorf("POST /prefs %v: %d to %q, want 303 to %q", tt.form, rec.Code, rec.Header().Get("Location"), tt.location)
+		}
+		got := rec.Header().Get("Set-Cookie")
+		if (tt.cookie == "") != (got == "") || !strings.HasPrefix(got, tt.cookie) {
+			t.Errorf("POST /prefs %v: Set-Cookie %q, want %q", tt.form, got, tt.cookie)
+		}
+	}
+	req := httptest.NewRequest("GET", "/codebook", nil)
+	req.AddCookie(&http.Cookie{Name: themeCookie, Value: "dark"})
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), `<html lang="en" data-theme="dark">`) {
+		t.Error("the dark theme preference is not applied")
+	}
+}
+
+func TestSearchPage(t *testing.T) {
+	s := newSiteServer(t)
+	tests := []struct {
+		url     string
+		status  int
+		want    []string
+		notWant []string
+	}{
+		{"/", 200, []string{`<input id="q" name="q" type="search" value=""`, `<li class="hit">`, `<svg viewBox="0 0 120 50" role="img" aria-label="Works by decade">`,
+			`name="realism" value="realistic"`, `<option value="relevance" selected>`, `<nav class="pages" aria-label="Pages">`, `rel="next"`}, nil},
+		// A facet's own selection does not narrow its counts: the other
+		// realism values still show, and the chip removes the filter.
+		{"/?realism=realistic", 200, []string{`id="f-realism-realistic" name="realism" value="realistic" checked`, `id="f-realism-mixed"`,
+			`<a class="chip removable" href="/" aria-label="Remove filter Realism: Realistic">`}, nil},
+		{"/?q=jellyfish&sort=year", 200, []string{`value="jellyfish"`, `<mark>`, `href="/works/princess-jellyfish-manga"`, `<option value="year" selected>`}, nil},
+		{"/?q=zzzzqqqq&realism=realistic", 200, []string{`No works match`, `Search without the text “zzzzqqqq”`, `href="/?realism=realistic"`, `Remove Realism: Realistic`}, []string{`<li class="hit">`}},
+		{"/?page=2", 200, []string{`rel="prev"`, `<a href="/?page=2" aria-current="page">2</a>`}, nil},
+		{"/?size=1000", 400, []string{`size`}, nil},
+		{"/?mood=sad", 400, []string{`mood`}, nil},
+	}
+	for _, tt := range tests {
+		rec := request(t, s, "GET", tt.url)
+		body := rec.Body.String()
+		if rec.Code != tt.status {
+			t.Errorf("GET %s: %d, want %d", tt.url, rec.Code, tt.status)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s: page lacks %s", tt.url, w)
+			}
+		}
+		for _, w := range tt.notWant {
+			if strings.Contains(body, w) {
+				t.Errorf("GET %s: page has %s", tt.url, w)
+			}
+		}
+	}
+}
+
+// TestStatsAgree: the counts the pages take from the index equal the counts
+// the domain computes from the works themselves, value by value, split by
+// decade and by medium.
+func TestStatsAgree(t *testing.T) {
+	s := newSiteServer(t)
+	ctx := context.Background()
+	fromIndex := map[string]*catalog.Stats{}
+	fromIndex[catalog.FacetDecade], fromIndex[catalog.FacetMedium], _ = s.stats(ctx)
+	for by, got := range fromIndex {
+		if got == nil {
+			t.Fatal("no stats from the index")
+		}
+		want := catalog.NewStats(s.cb, by)
+		dec := catalog.NewDecoder(catalog.Shipped(), s.cb)
+		for {
+			w, err := dec.Next()
+			if err != nil {
+				break
+			}
+			want.Add(w)
+		}
+		want.Finish()
+		if got.Works != want.Works || !slices.Equal(got.Columns, want.Columns) {
+			t.Errorf("by %s: %d works in %v, want %d in %v", by, got.Works, got.Columns, want.Works, want.Columns)
+		}
+		counts := func(st *catalog.Stats) map[string]int {
+			m := map[string]int{}
+			for _, fs := range st.Facets {
+				for _, r := range fs.Rows {
+					if r.Count > 0 {
+						m[fs.Name+"="+r.Value] = r.Count
+					}
+					for col, n := range r.By {
+						if n > 0 {
+							m[fs.Name+"="+r.Value+"@"+col] = n
+						}
+					}
+				}
+			}
+			return m
+		}
+		if diff := cmp.Diff(counts(want), counts(got)); diff != "" {
+			t.Errorf("by %s: index counts differ from the works' (-works +index):\n%s", by, diff)
+		}
+	}
+}

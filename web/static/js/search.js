@@ -1,0 +1,106 @@
+// komoru search page, enhanced: search as you type, facets apply on click,
+// and the URL always holds the whole search, so back and forward work. The
+// server renders every state; this script only fetches the next one and
+// swaps the sidebar and the results. Without it the form submits as usual.
+(function () {
+  "use strict";
+  var form = document.getElementById("search");
+  if (!form || !window.fetch || !window.history.pushState) return;
+  var q = document.getElementById("q");
+  var facets = document.getElementById("facets");
+  var results = document.getElementById("results");
+  var timer = 0;
+  var pending = null;
+
+  // The query string of the form as it stands, without empty fields.
+  function formURL() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (value !== "" && !(name === "sort" && value === "relevance")) params.append(name, value);
+    });
+    var s = params.toString();
+    return "/" + (s ? "?" + s : "");
+  }
+
+  // load fetches a search page and swaps its sidebar and results in.
+  function load(url, how) {
+    if (pending) pending.abort();
+    pending = new AbortController();
+    results.setAttribute("aria-busy", "true");
+    return fetch(url, { signal: pending.signal, headers: { Accept: "text/html" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error("search failed: " + r.status);
+        return r.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var f = doc.getElementById("facets"), res = doc.getElementById("results");
+        if (!f || !res) throw new Error("unexpected page");
+        var focused = document.activeElement && document.activeElement.id;
+        facets.replaceChildren.apply(facets, Array.from(f.childNodes));
+        results.replaceChildren.apply(results, Array.from(res.childNodes));
+        document.title = doc.title;
+        if (how === "push") history.pushState({}, "", url);
+        else if (how === "replace") history.replaceState({}, "", url);
+        if (focused && focused !== "q") {
+          var el = document.getElementById(focused);
+          if (el) el.focus();
+        }
+        enhance();
+      })
+      .catch(function (err) {
+        if (err.name !== "AbortError") window.location.href = url; // let the server show it
+      })
+      .finally(function () {
+        results.removeAttribute("aria-busy");
+      });
+  }
+
+  // enhance wires what the swapped parts hold: facet filter boxes.
+  function enhance() {
+    facets.querySelectorAll(".facet-filter").forEach(function (box) {
+      box.hidden = false;
+      box.addEventListener("input", function () {
+        var needle = box.value.trim().toLowerCase();
+        var set = box.closest("fieldset");
+        if (needle) set.querySelectorAll("details.more").forEach(function (d) { d.open = true; });
+        set.querySelectorAll("li").forEach(function (li) {
+          li.hidden = needle !== "" && li.textContent.toLowerCase().indexOf(needle) < 0;
+        });
+      });
+    });
+  }
+
+  q.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { load(formURL(), "replace"); }, 180);
+  });
+  form.addEventListener("change", function (e) {
+    if (e.target === q || e.target.classList.contains("facet-filter")) return;
+    if (e.target.type === "number" && e.target.value !== "" && e.target.value.length < 4) return;
+    load(formURL(), "push");
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    clearTimeout(timer);
+    load(formURL(), "push");
+  });
+  // Links inside the page (chips, pages, the histogram) load in place.
+  form.addEventListener("click", function (e) {
+    var a = e.target.closest("a");
+    if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    var u = new URL(a.href, window.location.href);
+    if (u.origin !== window.location.origin || u.pathname !== "/") return;
+    e.preventDefault();
+    load(u.pathname + u.search, "push").then(function () {
+      if (a.closest(".pages")) results.scrollIntoView();
+    });
+  });
+  window.addEventListener("popstate", function () {
+    load(window.location.pathname + window.location.search, null).then(function () {
+      var params = new URLSearchParams(window.location.search);
+      q.value = params.get("q") || "";
+    });
+  });
+  enhance();
+})();
