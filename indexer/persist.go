@@ -128,9 +128,7 @@ func loadSavedState(dir string, st *state, seq int64) error {
 	return nil
 }
 
-// idMaps maps every segment's document numbers to ordinals through the
-// _id field's dictionary, whose single-document postings carry the
-// document number in the dictionary itself: no stored document is read.
+// idMaps maps every segment's document numbers to ordinals.
 func idMaps(bi bleve.Index, st *state) (segMaps, error) {
 	adv, err := bi.Advanced()
 	if err != nil {
@@ -147,50 +145,57 @@ func idMaps(bi bleve.Index, st *state) (segMaps, error) {
 	}
 	cache := segMaps{}
 	for _, ss := range is.Segments() {
-		seg := ss.Segment()
-		m := make([]uint32, seg.Count())
-		for i := range m {
-			m[i] = noOrd
-		}
-		dict, err := seg.Dictionary("_id")
+		m, err := segmentMap(ss.Segment(), st.lookup)
 		if err != nil {
 			return nil, err
 		}
-		if dict != nil {
-			it := dict.AutomatonIterator(nil, nil, nil)
-			var pl segment.PostingsList
-			var pi segment.PostingsIterator
-			for {
-				e, err := it.Next()
-				if err != nil {
-					return nil, err
-				}
-				if e == nil {
-					break
-				}
-				o, ok := st.ordOf[e.Term]
-				if !ok {
-					continue
-				}
-				if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
-					return nil, err
-				}
-				pi = pl.Iterator(false, false, false, pi)
-				for {
-					p, err := pi.Next()
-					if err != nil {
-						return nil, err
-					}
-					if p == nil {
-						break
-					}
-					if n := p.Number(); n < uint64(len(m)) {
-						m[n] = o
-					}
-				}
-			}
-		}
-		cache[seg] = m
+		cache[ss.Segment()] = m
 	}
 	return cache, nil
+}
+
+// segmentMap maps a segment's document numbers to ordinals through the
+// _id field's dictionary, whose single-document postings carry the
+// document number in the dictionary itself: no stored document is read.
+func segmentMap(seg segment.Segment, ordOf func(string) uint32) ([]uint32, error) {
+	m := make([]uint32, seg.Count())
+	for i := range m {
+		m[i] = noOrd
+	}
+	dict, err := seg.Dictionary("_id")
+	if err != nil || dict == nil {
+		return m, err
+	}
+	it := dict.AutomatonIterator(nil, nil, nil)
+	var pl segment.PostingsList
+	var pi segment.PostingsIterator
+	for {
+		e, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			return m, nil
+		}
+		o := ordOf(e.Term)
+		if o == noOrd {
+			continue
+		}
+		if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
+			return nil, err
+		}
+		pi = pl.Iterator(false, false, false, pi)
+		for {
+			p, err := pi.Next()
+			if err != nil {
+				return nil, err
+			}
+			if p == nil {
+				break
+			}
+			if n := p.Number(); n < uint64(len(m)) {
+				m[n] = o
+			}
+		}
+	}
 }

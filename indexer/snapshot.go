@@ -61,14 +61,9 @@ func openSnapshot(bi bleve.Index, cache segMaps, ordOf func(id string) uint32) (
 		running += seg.Count()
 		m, ok := cache[seg]
 		if !ok {
-			m = make([]uint32, seg.Count())
-			for n := range m {
-				id, err := seg.DocID(uint64(n))
-				if err != nil || id == nil {
-					m[n] = noOrd
-					continue
-				}
-				m[n] = ordOf(string(id))
+			if m, err = segmentMap(seg, ordOf); err != nil {
+				is.Close()
+				return nil, err
 			}
 			cache[seg] = m
 		}
