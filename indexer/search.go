@@ -17,7 +17,8 @@ import (
 const (
 	maxPrefixTerms = 200
 	maxFuzzyTerms  = 200
-	maxRankUnits   = 8 // units past this many do not refine the ranking
+	maxRankUnits   = 8  // units past this many do not refine the ranking
+	maxTypoWords   = 10 // words past this many get no typo tolerance
 )
 
 // Search runs a query. It validates it first: a bad query is a
@@ -129,6 +130,9 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 			return nil, err
 		}
 		prefix := typo && tq.lastIsPrefix && wi == len(tq.words)-1
+		// Past maxTypoWords words, words match exactly: a long query
+		// stays cheap (Meilisearch stops at ten words altogether).
+		typo := typo && wi < maxTypoWords
 		if hasCJK(w) {
 			u, err := ix.phraseUnit(ctx, snap, w, true)
 			if err != nil {
