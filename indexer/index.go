@@ -85,6 +85,18 @@ func Open(ctx context.Context, dir string, src Catalog, opts Options) (*Index, e
 	if err := ix.openOrRebuild(ctx); err != nil {
 		return nil, err
 	}
+	// An index ahead of its catalog was built from another one (a catalog
+	// file replaced by a new one, whose sequence starts again): rebuild.
+	if last, err := src.LastSeq(ctx); err != nil {
+		ix.Close()
+		return nil, err
+	} else if ix.Seq() > last {
+		ix.log.Warn("search index ahead of the catalog; rebuilding", "index_seq", ix.Seq(), "catalog_seq", last)
+		if err := ix.Rebuild(ctx); err != nil {
+			ix.Close()
+			return nil, err
+		}
+	}
 	if _, err := ix.CatchUp(ctx); err != nil {
 		ix.Close()
 		return nil, err

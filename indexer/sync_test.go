@@ -254,3 +254,25 @@ func TestReopen(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogReplaced: an index built from a catalog that has since been
+// replaced by a new one (its change sequence starting again) is rebuilt.
+func TestCatalogReplaced(t *testing.T) {
+	ix, _, dir := openTestIndex(t, []*catalog.Work{newWork("a-work", "Alder"), newWork("b-work", "Birch"), newWork("c-work", "Cedar")})
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fresh := newMemCatalog()
+	fresh.put(newWork("d-work", "Dogwood"))
+	ix, err := Open(context.Background(), dir, fresh, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got := searchIDs(t, ix, "alder"); len(got) != 0 {
+		t.Errorf("alder = %v, want nothing: it is not in the new catalog", got)
+	}
+	if got := searchIDs(t, ix, "dogwood"); len(got) != 1 {
+		t.Errorf("dogwood = %v, want d-work", got)
+	}
+}
