@@ -12,7 +12,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
 	"github.com/blevesearch/vellum/levenshtein"
@@ -307,24 +306,6 @@ func (s *snapshot) stored(o uint32, field string) (string, error) {
 		return true
 	})
 	return v, err
-}
-
-// storedField returns a stored field of the document with the given id.
-func (s *snapshot) storedField(id, field string) (string, error) {
-	doc, err := s.r.Document(id)
-	if err != nil {
-		return "", err
-	}
-	if doc == nil {
-		return "", errors.New("no document " + id)
-	}
-	var v string
-	doc.VisitFields(func(f index.Field) {
-		if f.Name() == field {
-			v = string(f.Value())
-		}
-	})
-	return v, nil
 }
 
 // phraseTerms adds to into the ordinals of the documents where field
