@@ -30,6 +30,12 @@ func (s *Store) Import(ctx context.Context, r io.Reader, opts catalog.ImportOpti
 	if errors.Is(err, errRollback) {
 		err = nil
 	}
+	if err != nil && ctx.Err() != nil {
+		// database/sql rolls a transaction back and closes its statements
+		// when the context ends, so the error seen can be "statement is
+		// closed"; the cause is the cancellation.
+		err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+	}
 	return rep, err
 }
 
