@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"encoding/json"
+	"unicode"
 
 	"github.com/komoru/komoru/catalog"
 )
@@ -39,6 +40,18 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 	}
 	titles = append(titles, w.AltTitles...)
 
+	// The work's own titles, for ranking. "N.H.K." is also indexed as
+	// "NHK", the way fans type it.
+	primary := []string{w.Title}
+	if w.RomanizedTitle != "" {
+		primary = append(primary, w.RomanizedTitle)
+	}
+	for _, t := range primary[:len(primary):len(primary)] {
+		if c := joinAcronyms(t); c != t {
+			primary = append(primary, c)
+		}
+	}
+
 	body := []string{w.Synopsis}
 	for _, d := range cb.Dimensions {
 		if c, ok := w.Portrayal[d.ID]; ok && c.Evidence != "" {
@@ -59,6 +72,7 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 	doc := map[string]any{
 		"_type":       docType,
 		fieldTitle:    titles,
+		fieldPrimary:  primary,
 		fieldBody:     body,
 		fieldYear:     float64(w.Year),
 		fieldMeta:     string(mb),
@@ -81,4 +95,21 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 	}
 	doc[fieldFacet] = fv
 	return doc, nil
+}
+
+// joinAcronyms runs dotted initials together: "Welcome to the N.H.K." is
+// "Welcome to the NHK".
+func joinAcronyms(s string) string {
+	r := []rune(s)
+	out := make([]rune, 0, len(r))
+	for i := 0; i < len(r); i++ {
+		// A dot after a lone letter that another letter and dot follow,
+		// or that ends a run of such initials.
+		if r[i] == '.' && i > 0 && unicode.IsLetter(r[i-1]) && (i < 2 || !unicode.IsLetter(r[i-2])) &&
+			((i+2 < len(r) && unicode.IsLetter(r[i+1]) && r[i+2] == '.') || (i >= 3 && r[i-2] == '.')) {
+			continue
+		}
+		out = append(out, r[i])
+	}
+	return string(out)
 }

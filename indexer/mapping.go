@@ -16,6 +16,7 @@ import (
 // Field names in the Bleve index.
 const (
 	fieldTitle    = "title"    // title, romanized title, alternate titles
+	fieldPrimary  = "primary"  // title and romanized title, acronyms also run together: ranks above alternate titles
 	fieldNative   = "native"   // original (native-script) title
 	fieldBody     = "body"     // synopsis and coding evidence
 	fieldNames    = "names"    // creators and characters
@@ -31,7 +32,7 @@ const textAnalyzer = "komoru_text"
 
 // schemaVersion changes whenever the mapping or the documents change
 // shape; an index of another version is rebuilt on open.
-const schemaVersion = "komoru-index-2"
+const schemaVersion = "komoru-index-3"
 
 // textFields are the Latin-script fields a query word is matched against,
 // the first (titles) ranking above the others; phraseFields those with
@@ -82,6 +83,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fieldTitle, text(textAnalyzer, true))
+	dm.AddFieldMappingsAt(fieldPrimary, text(textAnalyzer, false))
 	dm.AddFieldMappingsAt(fieldNative, text(cjk.AnalyzerName, true))
 	dm.AddFieldMappingsAt(fieldBody, text(textAnalyzer, true))
 	dm.AddFieldMappingsAt(fieldNames, text(textAnalyzer, false))

@@ -108,6 +108,9 @@ type textMatch struct {
 	all   *roaring.Bitmap   // every unit matched
 	exact *roaring.Bitmap   // every unit matched without a typo
 	title []*roaring.Bitmap // per unit: matched in a title
+	// primary is the works whose own title (not an alternate title)
+	// holds every unit.
+	primary *roaring.Bitmap
 	// terms are the index terms the text matched, for highlights.
 	terms map[string]bool
 }
@@ -115,7 +118,7 @@ type textMatch struct {
 // unit is one required part of the text: a word's term, a phrase, a
 // native-script word.
 type unit struct {
-	all, exact, title *roaring.Bitmap
+	all, exact, title, primary *roaring.Bitmap
 }
 
 func (ix *Index) textAnalyzer() analysis.Analyzer { return ix.m.AnalyzerNamed(textAnalyzer) }
@@ -177,7 +180,7 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 	if len(units) == 0 {
 		// Text that is nothing but stop words or punctuation matches
 		// nothing, as in Bleve's match query.
-		tm.all, tm.exact = roaring.New(), roaring.New()
+		tm.all, tm.exact, tm.primary = roaring.New(), roaring.New(), roaring.New()
 		return tm, nil
 	}
 	// Intersect the rarest first.
@@ -190,11 +193,14 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 		tm.all.And(u.all)
 		tm.exact.And(u.exact)
 	}
+	tm.primary = units[0].primary.Clone()
 	for i, u := range units {
-		if i == maxRankUnits {
-			break
+		if i > 0 {
+			tm.primary.And(u.primary)
 		}
-		tm.title = append(tm.title, u.title)
+		if i < maxRankUnits {
+			tm.title = append(tm.title, u.title)
+		}
 	}
 	return tm, nil
 }
@@ -202,7 +208,7 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 // termUnit matches one analyzed term (and, with typo, its near misses;
 // with prefix, the completions of raw) in every text field.
 func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, hl map[string]bool) (unit, error) {
-	u := unit{all: roaring.New(), exact: roaring.New(), title: roaring.New()}
+	u := unit{all: roaring.New(), exact: roaring.New(), title: roaring.New(), primary: roaring.New()}
 	budget := 0
 	if typo && term != "" {
 		budget = typoBudget(raw)
@@ -219,7 +225,9 @@ func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, h
 		_, n := utf8.DecodeRuneInString(term)
 		first = term[:n]
 	}
-	for _, f := range textFields {
+	// The primary field repeats the work's own titles (with "N.H.K." also
+	// as "NHK"), to rank them above alternate titles.
+	for _, f := range append(textFields[:len(textFields):len(textFields)], fieldPrimary) {
 		var exact []string
 		if term != "" {
 			exact = append(exact, term)
@@ -252,6 +260,10 @@ func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, h
 		if err := snap.postings(f, fuzzy, fz); err != nil {
 			return u, err
 		}
+		if f == fieldPrimary {
+			u.primary.Or(ex)
+			u.primary.Or(fz)
+		}
 		if !ex.IsEmpty() || !fz.IsEmpty() {
 			for _, t := range exact {
 				hl[t] = true
@@ -263,7 +275,7 @@ func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, h
 		u.exact.Or(ex)
 		u.all.Or(ex)
 		u.all.Or(fz)
-		if f == fieldTitle {
+		if f == fieldTitle || f == fieldPrimary {
 			u.title.Or(ex)
 			u.title.Or(fz)
 		}
@@ -299,13 +311,15 @@ func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, na
 	}
 	u.all.Or(u.title)
 	u.exact = u.all
+	// The primary field keeps no positions: a phrase in any title counts.
+	u.primary = u.title
 	return u, nil
 }
 
 // buckets splits a result into relevance tiers, best first: works that
-// matched every word without a typo before the others, and within each,
-// works with more of the words in a title first. Within a bucket the id
-// decides.
+// matched every word without a typo before the others; within each, works
+// with more of the words in a title first; then works whose own title (not
+// an alternate one) holds every word. Within a bucket the id decides.
 func (tm *textMatch) buckets(res *roaring.Bitmap) []*roaring.Bitmap {
 	n := len(tm.title)
 	// atLeast[k]: works of res with at least k units in a title.
@@ -329,8 +343,14 @@ func (tm *textMatch) buckets(res *roaring.Bitmap) []*roaring.Bitmap {
 		for k := n; k >= 0; k-- {
 			b := roaring.And(tier, atLeast[k])
 			b.AndNot(atLeast[k+1])
-			if !b.IsEmpty() {
-				out = append(out, b)
+			// Within a bucket, works whose own title holds every word
+			// come before those matched by an alternate title.
+			own := roaring.And(b, tm.primary)
+			b.AndNot(own)
+			for _, part := range []*roaring.Bitmap{own, b} {
+				if !part.IsEmpty() {
+					out = append(out, part)
+				}
 			}
 		}
 	}
