@@ -130,7 +130,6 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	rep.Build.Seconds = time.Since(start).Seconds()
 	rep.N = ir.Created
 	rep.Build.DocsPerS = float64(rep.N) / rep.Build.Seconds
-	rep.Build.IndexBytes = dirBytes(dir)
 	rep.Build.PeakRSSBytes = peakRSS()
 	pprof.StopCPUProfile()
 	fmt.Fprintf(e.stderr, "bench: imported %d works in %.1fs, built the index in %.1fs\n",
@@ -146,6 +145,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	rep.Build.IndexBytes = ix.Size()
 	// KOMORU_BENCH_CPUPROFILE writes a CPU profile of the query phase.
 	if name := e.getenv("KOMORU_BENCH_CPUPROFILE"); name != "" {
 		pf, err := os.Create(name)
@@ -264,19 +264,6 @@ func peakRSS() int64 {
 
 // resetPeakRSS starts a new peak (Linux: "5" to clear_refs).
 func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-func dirBytes(dir string) int64 {
-	var n int64
-	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if fi, err := d.Info(); err == nil {
-				n += fi.Size()
-			}
-		}
-		return nil
-	})
-	return n
-}
 
 // importCorpus imports the corpus through the normal import path: one
 // bad line and nothing is imported.
