@@ -467,6 +467,7 @@ func TestBrowserAccessibility(t *testing.T) {
 				t.Errorf("%s (%s theme):\n%s", path, theme, problems)
 			}
 		}
-		b.screenshots(t, "codebook-"+theme)
+		b.run(t, chromedp.Navigate(b.base+"/works/princess-jellyfish-manga"), chromedp.WaitVisible(chromedp.CSS("main")))
+		b.screenshots(t, "work-"+theme)
 	}
 }
