@@ -165,9 +165,8 @@ func (ix *Index) load() (err error) {
 	)
 	if err = loadSavedState(ix.dir, st, seq); err == nil {
 		st.finish()
-		if cache, err = idMaps(bi, st); err == nil {
-			snap, err = openSnapshot(bi, cache, st.lookup)
-		}
+		cache = segMaps{} // openSnapshot maps every segment into it
+		snap, err = openSnapshot(bi, cache, st.lookup)
 	} else {
 		st, cache, snap, err = loadState(bi, ix.cb)
 	}

@@ -8,9 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/RoaringBitmap/roaring/v2"
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -116,42 +113,11 @@ func loadSavedState(dir string, st *state, seq int64) error {
 			st.values[d.codes[j]].bm.Add(o)
 		}
 		st.docs[o] = d
-		yb := st.years[d.year]
-		if yb == nil {
-			yb = roaring.New()
-			st.years[d.year] = yb
-		}
-		yb.Add(o)
+		st.addYear(d.year, o)
 	}
 	st.alive.AddRange(0, uint64(n))
 	st.dirty = true
 	return nil
-}
-
-// idMaps maps every segment's document numbers to ordinals.
-func idMaps(bi bleve.Index, st *state) (segMaps, error) {
-	adv, err := bi.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	is, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("index: unexpected reader %T", r)
-	}
-	cache := segMaps{}
-	for _, ss := range is.Segments() {
-		m, err := segmentMap(ss.Segment(), st.lookup)
-		if err != nil {
-			return nil, err
-		}
-		cache[ss.Segment()] = m
-	}
-	return cache, nil
 }
 
 // segmentMap maps a segment's document numbers to ordinals through the

@@ -137,12 +137,7 @@ func (s *state) put(id string, m *meta) {
 		}
 	}
 	s.docs[o] = d
-	yb := s.years[m.Year]
-	if yb == nil {
-		yb = roaring.New()
-		s.years[m.Year] = yb
-	}
-	yb.Add(o)
+	s.addYear(m.Year, o)
 	s.alive.Add(o)
 	s.dirty = true
 }
@@ -234,4 +229,14 @@ func fold(s string) string {
 // sortKey is the title sort key: folded, without leading punctuation.
 func sortKey(title string) string {
 	return strings.TrimLeftFunc(fold(title), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// addYear adds ordinal o to the bitmap of its year.
+func (s *state) addYear(year int, o uint32) {
+	yb := s.years[year]
+	if yb == nil {
+		yb = roaring.New()
+		s.years[year] = yb
+	}
+	yb.Add(o)
 }

@@ -64,12 +64,9 @@ type benchResult struct {
 const facetTop = 10
 
 func runBench(ctx context.Context, e *env, args []string) error {
-	cfg, rest, err := parseFlags(e, "bench", args, "corpus", "queries", "repeats", "warmups", "data", "log-level")
+	cfg, err := parseFlagsOnly(e, "bench", args, "corpus", "queries", "repeats", "warmups", "data", "log-level")
 	if err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	if cfg.corpus == "" || cfg.queries == "" {
 		return usagef("--corpus and --queries are required")

@@ -52,8 +52,7 @@ func bigFile(t *testing.T, n int) string {
 // (it is mid-way), sends sig, and returns the child's exit error and stderr.
 func interruptImport(t *testing.T, data, file string, sig syscall.Signal) (error, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "import", "--data", data, "--seed=false", file)
-	cmd.Env = append(os.Environ(), "KOMORU_TEST_AS_MAIN=1")
+	cmd := komoruChild("import", "--data", data, "--seed=false", file)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

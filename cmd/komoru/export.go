@@ -8,12 +8,9 @@ import (
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	cfg, rest, err := parseFlags(e, "export", args, "data", "seed", "format", "log-level")
+	cfg, err := parseFlagsOnly(e, "export", args, "data", "seed", "format", "log-level")
 	if err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q (exporting a search's results arrives with search)", rest[0])
 	}
 	store, err := openCatalog(ctx, cfg, cfg.logger(e.stderr))
 	if err != nil {

@@ -115,6 +115,18 @@ func parseFlags(e *env, name string, args []string, names ...string) (*config, [
 	return cfg, fs.Args(), nil
 }
 
+// parseFlagsOnly is parseFlags for a command that takes no arguments.
+func parseFlagsOnly(e *env, name string, args []string, names ...string) (*config, error) {
+	cfg, rest, err := parseFlags(e, name, args, names...)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, usagef("unexpected argument %q", rest[0])
+	}
+	return cfg, nil
+}
+
 func lookupFlag(name string) flagSpec {
 	for _, f := range flagTable {
 		if f.name == name {

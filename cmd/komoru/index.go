@@ -11,12 +11,9 @@ import (
 const indexDir = "index"
 
 func runIndex(ctx context.Context, e *env, args []string) error {
-	cfg, rest, err := parseFlags(e, "index", args, "rebuild", "data", "seed", "log-level")
+	cfg, err := parseFlagsOnly(e, "index", args, "rebuild", "data", "seed", "log-level")
 	if err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	if !cfg.rebuild {
 		return usagef("say --rebuild: it is the one thing komoru index does")

@@ -18,12 +18,9 @@ import (
 const followEvery = 250 * time.Millisecond
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	cfg, rest, err := parseFlags(e, "serve", args, "addr", "data", "seed", "log-level")
+	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "log-level")
 	if err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	log := cfg.logger(e.stderr)
 	store, err := openCatalog(ctx, cfg, log)

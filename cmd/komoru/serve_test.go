@@ -17,39 +17,57 @@ import (
 // TestServeLifecycle starts `komoru serve` as a child process on a new data
 // dir, reads the shipped catalog through the API, then stops it with SIGTERM
 // and expects a clean exit.
+// komoruChild is `komoru args...` as a child process: the test binary,
+// standing in for komoru (see TestMain).
+func komoruChild(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "KOMORU_TEST_AS_MAIN=1")
+	return cmd
+}
+
+// startServe starts `komoru serve` on data as a child process and returns
+// it, its address once it listens, and the rest of its log, delivered when
+// it exits. The test's cleanup kills it.
+func startServe(t *testing.T, data string) (*exec.Cmd, string, <-chan string) {
+	t.Helper()
+	cmd := komoruChild("serve", "--addr", "127.0.0.1:0", "--data", data)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// The log line that announces the server names its address.
+	lines := bufio.NewScanner(stderr)
+	addrRE := regexp.MustCompile(`msg="serving komoru" addr=(\S+)`)
+	var log strings.Builder
+	for lines.Scan() {
+		log.WriteString(lines.Text() + "\n")
+		if m := addrRE.FindStringSubmatch(lines.Text()); m != nil {
+			rest := make(chan string, 1)
+			go func() {
+				var b strings.Builder
+				for lines.Scan() {
+					b.WriteString(lines.Text() + "\n")
+				}
+				rest <- b.String()
+			}()
+			return cmd, m[1], rest
+		}
+	}
+	t.Fatalf("serve never announced its address:\n%s", log.String())
+	return nil, "", nil
+}
+
+// TestServeLifecycle starts `komoru serve` as a child process on a new data
+// dir, reads the shipped catalog through the API, then stops it with SIGTERM
+// or SIGINT and expects a clean exit.
 func TestServeLifecycle(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data"))
-			cmd.Env = append(os.Environ(), "KOMORU_TEST_AS_MAIN=1")
-			stderr, err := cmd.StderrPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer cmd.Process.Kill()
-
-			// The log line that announces the server names its address.
-			lines := bufio.NewScanner(stderr)
-			addrRE := regexp.MustCompile(`msg="serving komoru" addr=(\S+)`)
-			var addr string
-			var log strings.Builder
-			for addr == "" && lines.Scan() {
-				log.WriteString(lines.Text() + "\n")
-				if m := addrRE.FindStringSubmatch(lines.Text()); m != nil {
-					addr = m[1]
-				}
-			}
-			if addr == "" {
-				t.Fatalf("serve never announced its address:\n%s", log.String())
-			}
-			rest := make(chan string)
-			go func() {
-				b, _ := io.ReadAll(stderr)
-				rest <- string(b)
-			}()
+			cmd, addr, rest := startServe(t, filepath.Join(t.TempDir(), "data"))
 
 			resp, err := http.Get("http://" + addr + "/api/v1/works/welcome-to-the-nhk-novel")
 			if err != nil {
@@ -64,17 +82,18 @@ func TestServeLifecycle(t *testing.T) {
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
+			// The log ends when the process closes it by exiting; only then
+			// may Wait close the pipe.
+			var out string
 			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("serve exited with %v after %v, want status 0", err, sig)
-				}
+			case out = <-rest:
 			case <-time.After(30 * time.Second):
 				t.Fatalf("serve did not stop within 30 s of %v", sig)
 			}
-			if out := <-rest; !strings.Contains(out, "shutting down") {
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("serve exited with %v after %v, want status 0", err, sig)
+			}
+			if !strings.Contains(out, "shutting down") {
 				t.Errorf("no shutdown in the log:\n%s", out)
 			}
 		})

@@ -12,12 +12,9 @@ import (
 // runStats prints how many works carry each facet value, so anyone can see
 // the catalog's shape at a glance; --by splits every count by one facet.
 func runStats(ctx context.Context, e *env, args []string) error {
-	cfg, rest, err := parseFlags(e, "stats", args, "data", "seed", "by", "log-level")
+	cfg, err := parseFlagsOnly(e, "stats", args, "data", "seed", "by", "log-level")
 	if err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	cb := catalog.DefaultCodebook()
 	if _, ok := cb.Facet(cfg.by); cfg.by != "" && !ok {

@@ -1,52 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/komoru/komoru/catalog"
 	"github.com/komoru/komoru/catalog/sqlite"
 )
-
-// startServe starts `komoru serve` as a child process and returns its
-// address once it listens.
-func startServe(t *testing.T, data string) (*exec.Cmd, string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--data", data)
-	cmd.Env = append(os.Environ(), "KOMORU_TEST_AS_MAIN=1")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	lines := bufio.NewScanner(stderr)
-	addrRE := regexp.MustCompile(`msg="serving komoru" addr=(\S+)`)
-	var log strings.Builder
-	for lines.Scan() {
-		log.WriteString(lines.Text() + "\n")
-		if m := addrRE.FindStringSubmatch(lines.Text()); m != nil {
-			go io.Copy(io.Discard, stderr)
-			return cmd, m[1]
-		}
-	}
-	t.Fatalf("serve never announced its address:\n%s", log.String())
-	return nil, ""
-}
 
 func searchTotal(t *testing.T, addr, q string) int {
 	t.Helper()
@@ -78,7 +45,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // written meanwhile; a deleted index directory is rebuilt on start.
 func TestServeSync(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
-	cmd, addr := startServe(t, data)
+	cmd, addr, _ := startServe(t, data)
 	work := func(id, title string) string {
 		return fmt.Sprintf(`{"id":%q,"title":%q,"medium":"manga","year":2001}`, id, title)
 	}
@@ -105,7 +72,7 @@ func TestServeSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	store.Close()
-	cmd, addr = startServe(t, data)
+	cmd, addr, _ = startServe(t, data)
 	if got := searchTotal(t, addr, "quokka"); got != 1 {
 		t.Errorf("after restart: quokka = %d, want 1 (written while the server was down)", got)
 	}
@@ -118,7 +85,7 @@ func TestServeSync(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(data, indexDir)); err != nil {
 		t.Fatal(err)
 	}
-	_, addr = startServe(t, data)
+	_, addr, _ = startServe(t, data)
 	if got := searchTotal(t, addr, "quokka"); got != 1 {
 		t.Errorf("after the index was deleted: quokka = %d, want 1", got)
 	}
