@@ -3,13 +3,13 @@ package indexer
 import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -21,18 +21,23 @@ const (
 	fieldBody     = "body"     // synopsis and coding evidence
 	fieldNames    = "names"    // creators and characters
 	fieldYear     = "year"     // numeric
+	fieldFacet    = "facet"    // keywords: "realism:realistic", one term per facet value
 	fieldMeta     = "meta"     // stored only: what the index keeps in memory
 	fieldSynopsis = "synopsis" // stored only: for highlights
-	fieldFacet    = "facet"    // keyword: "realism:realistic", one term per facet value
 )
 
 // textAnalyzer is English with stemming, as Bleve's "en", plus accent
 // folding first, so that Yōkoso, Yokoso and YOKOSO are one term.
 const textAnalyzer = "komoru_text"
 
+// keywordsAnalyzer splits a field on spaces and keeps each part as it is:
+// the facet field is one string of "facet:value" keywords, since one
+// field per value cost a document dozens of fields.
+const keywordsAnalyzer = "komoru_keywords"
+
 // schemaVersion changes whenever the mapping or the documents change
 // shape; an index of another version is rebuilt on open.
-const schemaVersion = "komoru-index-3"
+const schemaVersion = "komoru-index-4"
 
 // textFields are the Latin-script fields a query word is matched against,
 // the first (titles) ranking above the others; phraseFields those with
@@ -55,6 +60,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 			en.StopName,
 			porter.Name,
 		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = m.AddCustomAnalyzer(keywordsAnalyzer, map[string]any{
+		"type":      custom.Name,
+		"tokenizer": whitespace.Name,
 	})
 	if err != nil {
 		return nil, err
@@ -92,9 +104,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	year.IncludeInAll = false
 	year.DocValues = false
 	dm.AddFieldMappingsAt(fieldYear, year)
+	dm.AddFieldMappingsAt(fieldFacet, text(keywordsAnalyzer, false))
 	dm.AddFieldMappingsAt(fieldMeta, stored())
 	dm.AddFieldMappingsAt(fieldSynopsis, stored())
-	dm.AddFieldMappingsAt(fieldFacet, text(keyword.Name, false))
+	// No "_all" field: queries name their fields, and composing it cost
+	// a fifth of building a segment.
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = dm
 	m.TypeField = "_type"
 	m.DefaultType = docType

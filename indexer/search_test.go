@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/google/go-cmp/cmp"
 	"github.com/komoru/komoru/catalog"
 )
@@ -262,5 +264,44 @@ func TestValidate(t *testing.T) {
 		YearFrom: 1990, YearTo: 2000, Sort: SortTitle, Page: 2, Size: 100, Typo: true}
 	if err := ok.Validate(cb); err != nil {
 		t.Errorf("Validate(%+v) = %v, want nil", ok, err)
+	}
+}
+
+// TestBleveFields checks that the Bleve index is usable on its own: the
+// facet keywords and the numeric year select what komoru's bitmaps do.
+func TestBleveFields(t *testing.T) {
+	ix, _, _ := openTestIndex(t, loadWorks(t, "testdata/search/catalog/works.jsonl"))
+	ctx := context.Background()
+	count := func(q query.Query) int {
+		t.Helper()
+		res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(res.Total)
+	}
+	for _, c := range []struct{ facet, value string }{
+		{"realism", "realistic"}, {"medium", "manga"}, {"decade", "2000"},
+		{"hikikomori_genders", "female"}, {"conditions", "social_anxiety"},
+	} {
+		tq := bleve.NewTermQuery(c.facet + ":" + c.value)
+		tq.SetField(fieldFacet)
+		res, err := ix.Search(ctx, Query{Filters: map[string][]string{c.facet: {c.value}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := count(tq); got != res.Total || got == 0 {
+			t.Errorf("%s=%s: Bleve finds %d, komoru %d", c.facet, c.value, got, res.Total)
+		}
+	}
+	from, to := 2000.0, 2009.0
+	yq := bleve.NewNumericRangeInclusiveQuery(&from, &to, &[]bool{true}[0], &[]bool{true}[0])
+	yq.SetField(fieldYear)
+	res, err := ix.Search(ctx, Query{YearFrom: 2000, YearTo: 2009})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := count(yq); got != res.Total || got == 0 {
+		t.Errorf("year 2000-2009: Bleve finds %d, komoru %d", got, res.Total)
 	}
 }
