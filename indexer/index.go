@@ -56,6 +56,7 @@ func (o *Options) SetDefaults() {
 // use: searches run in parallel; writes are serialized.
 type Index struct {
 	dir  string
+	lock *dirLock // held from Open to Close
 	src  Catalog
 	opts Options
 	cb   *catalog.Codebook
@@ -81,8 +82,13 @@ func Open(ctx context.Context, dir string, src Catalog, opts Options) (*Index, e
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, src: src, opts: opts, cb: opts.Codebook, m: m, log: opts.Logger}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{dir: dir, lock: lock, src: src, opts: opts, cb: opts.Codebook, m: m, log: opts.Logger}
 	if err := ix.openOrRebuild(ctx); err != nil {
+		lock.unlock()
 		return nil, err
 	}
 	// An index ahead of its catalog was built from another one (a catalog
@@ -114,7 +120,7 @@ func (ix *Index) openOrRebuild(ctx context.Context) error {
 	} else {
 		ix.log.Info("no search index; building it", "dir", ix.dir)
 	}
-	if err := Build(ctx, ix.dir, ix.src, ix.opts); err != nil {
+	if err := build(ctx, ix.dir, ix.src, ix.opts); err != nil {
 		return err
 	}
 	return ix.load()
@@ -269,8 +275,19 @@ const buildWorkers = 2
 
 // Build builds the index of every work of the catalog into a new
 // directory beside dir and swaps it in with a rename, so that dir holds
-// either the old index or the new one, whole.
+// either the old index or the new one, whole. It fails with ErrLocked
+// while a server has the index open: that server keeps it in sync itself.
 func Build(ctx context.Context, dir string, src Catalog, opts Options) error {
+	lock, err := lockDir(dir)
+	if err != nil {
+		return err
+	}
+	defer lock.unlock()
+	return build(ctx, dir, src, opts)
+}
+
+// build is Build for a caller that holds the lock.
+func build(ctx context.Context, dir string, src Catalog, opts Options) error {
 	opts.SetDefaults()
 	m, err := newMapping()
 	if err != nil {
@@ -384,7 +401,7 @@ func Build(ctx context.Context, dir string, src Catalog, opts Options) error {
 func (ix *Index) Rebuild(ctx context.Context) error {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
-	if err := Build(ctx, ix.dir+".rebuild", ix.src, ix.opts); err != nil {
+	if err := build(ctx, ix.dir+".rebuild", ix.src, ix.opts); err != nil {
 		return err
 	}
 	ix.mu.Lock()
@@ -414,6 +431,10 @@ func (ix *Index) Close() error {
 	defer ix.wmu.Unlock()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer func() {
+		ix.lock.unlock()
+		ix.lock = nil
+	}()
 	ix.snap.close()
 	ix.snap = nil
 	if ix.bi == nil {

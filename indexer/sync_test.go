@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -275,4 +276,31 @@ func TestCatalogReplaced(t *testing.T) {
 	if got := searchIDs(t, ix, "dogwood"); len(got) != 1 {
 		t.Errorf("dogwood = %v, want d-work", got)
 	}
+}
+
+// TestLock: an open index is the one process's; a second Open or a Build
+// of the same directory fails with ErrLocked until it is closed.
+func TestLock(t *testing.T) {
+	ctx := context.Background()
+	ix, cat, dir := openTestIndex(t, []*catalog.Work{newWork("a", "Alpha")})
+	if _, err := Open(ctx, dir, cat, Options{}); !errors.Is(err, ErrLocked) {
+		t.Errorf("second Open: %v, want ErrLocked", err)
+	}
+	if err := Build(ctx, dir, cat, Options{}); !errors.Is(err, ErrLocked) {
+		t.Errorf("Build beside an open index: %v, want ErrLocked", err)
+	}
+	if got := searchIDs(t, ix, "alpha"); len(got) != 1 {
+		t.Errorf("the open index after refusals: %v", got)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Build(ctx, dir, cat, Options{}); err != nil {
+		t.Fatalf("Build after Close: %v", err)
+	}
+	ix2, err := Open(ctx, dir, cat, Options{})
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	ix2.Close()
 }

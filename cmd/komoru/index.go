@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 
 	"github.com/komoru/komoru/indexer"
@@ -24,5 +26,9 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	return indexer.Build(ctx, filepath.Join(cfg.data, indexDir), store, indexer.Options{Codebook: store.Codebook(), Logger: log})
+	err = indexer.Build(ctx, filepath.Join(cfg.data, indexDir), store, indexer.Options{Codebook: store.Codebook(), Logger: log})
+	if errors.Is(err, indexer.ErrLocked) {
+		return fmt.Errorf("%w; a running server keeps its index in sync (and rebuilds an unusable one when it starts): stop it first", err)
+	}
+	return err
 }

@@ -32,6 +32,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// The index catches up on open, then follows the catalog's changes,
 	// including those of other processes (komoru import beside the server).
 	ix, err := indexer.Open(ctx, filepath.Join(cfg.data, indexDir), store, indexer.Options{Codebook: store.Codebook(), Logger: log})
+	if errors.Is(err, indexer.ErrLocked) {
+		return fmt.Errorf("%w; one server per data dir", err)
+	}
 	if err != nil {
 		return err
 	}

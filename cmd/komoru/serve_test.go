@@ -8,15 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// TestServeLifecycle starts `komoru serve` as a child process on a new data
-// dir, reads the shipped catalog through the API, then stops it with SIGTERM
-// and expects a clean exit.
 // komoruChild is `komoru args...` as a child process: the test binary,
 // standing in for komoru (see TestMain).
 func komoruChild(args ...string) *exec.Cmd {
@@ -97,5 +95,57 @@ func TestServeLifecycle(t *testing.T) {
 				t.Errorf("no shutdown in the log:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestServeHoldsIndex: while a server runs on a data dir, a second server
+// and a rebuild by hand are refused, naming the server's pid, and the
+// server goes on answering; once it stops, the rebuild runs.
+func TestServeHoldsIndex(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	cmd, addr, _ := startServe(t, data)
+	pid := strconv.Itoa(cmd.Process.Pid)
+	refused := func(what string, code int, stderr string) {
+		t.Helper()
+		if code != 1 || !strings.Contains(stderr, "in use by another process") || !strings.Contains(stderr, "pid "+pid) {
+			t.Errorf("%s beside a server: exit %d, %q; want 1 naming pid %s", what, code, stderr, pid)
+		}
+	}
+	code, _, stderr := komoru(t, "", nil, "index", "--rebuild", "--data", data)
+	refused("komoru index --rebuild", code, stderr)
+
+	// A second server that wrongly started would serve forever: it runs
+	// as a child, killed if it has not exited within 30 s.
+	second := komoruChild("serve", "--addr", "127.0.0.1:0", "--data", data)
+	var out strings.Builder
+	second.Stderr = &out
+	if err := second.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { second.Wait(); close(done) }()
+	select {
+	case <-done:
+		refused("a second komoru serve", second.ProcessState.ExitCode(), out.String())
+	case <-time.After(30 * time.Second):
+		second.Process.Kill()
+		<-done
+		t.Errorf("a second komoru serve on the same data dir is still running after 30 s:\n%s", out.String())
+	}
+	resp, err := http.Get("http://" + addr + "/api/v1/search?q=jellyfish")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"princess-jellyfish-anime"`) {
+		t.Errorf("search after the refused rebuild: %d %s", resp.StatusCode, body)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if code, _, stderr := komoru(t, "", nil, "index", "--rebuild", "--data", data); code != 0 {
+		t.Errorf("index --rebuild after the server stopped: exit %d, %s", code, stderr)
 	}
 }
