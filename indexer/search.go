@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -213,14 +214,21 @@ func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, h
 	if typo && term != "" {
 		budget = typoBudget(raw)
 	}
-	// A typo on the first letter counts as two, as in Meilisearch, which
-	// would spend a whole budget: near misses share the first letter.
-	var lev vellum.Automaton
+	// A typo on the first letter counts as two, as in Meilisearch: near
+	// misses share the first letter (lev), except that a word long enough
+	// for two typos may have its first letter wrong and the rest right
+	// (firstLev: one edit, which a changed first letter puts there).
+	var lev, firstLev vellum.Automaton
 	var first string
 	if budget > 0 {
 		var err error
 		if lev, err = fuzzyAutomaton(term, budget); err != nil {
 			return u, err
+		}
+		if budget == 2 {
+			if firstLev, err = fuzzyAutomaton(term, 1); err != nil {
+				return u, err
+			}
 		}
 		_, n := utf8.DecodeRuneInString(term)
 		first = term[:n]
@@ -245,6 +253,17 @@ func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, h
 			more, err := snap.expand(f, lev, first, maxFuzzyTerms)
 			if err != nil {
 				return u, err
+			}
+			if firstLev != nil {
+				other, err := snap.expand(f, firstLev, "", maxFuzzyTerms)
+				if err != nil {
+					return u, err
+				}
+				for _, t := range other {
+					if !strings.HasPrefix(t, first) {
+						more = append(more, t)
+					}
+				}
 			}
 			for _, t := range more {
 				if t != term {

@@ -194,12 +194,13 @@ func (s *snapshot) postings(field string, terms []string, into *roaring.Bitmap) 
 }
 
 // Levenshtein automaton builders, one per distance; they are costly to
-// make and safe to share.
+// make and safe to share. Two letters swapped are one typo (Damerau), as
+// in Meilisearch: "silnet" finds "silent" with a budget of one.
 var levBuilders [3]*levenshtein.LevenshteinAutomatonBuilder
 
 func init() {
 	for d := 1; d <= 2; d++ {
-		b, err := levenshtein.NewLevenshteinAutomatonBuilder(uint8(d), false)
+		b, err := levenshtein.NewLevenshteinAutomatonBuilder(uint8(d), true)
 		if err != nil {
 			panic(err)
 		}
