@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/google/go-cmp/cmp"
 	"github.com/komoru/komoru/catalog"
@@ -303,5 +306,39 @@ func TestBleveFields(t *testing.T) {
 	}
 	if got := count(yq); got != res.Total || got == 0 {
 		t.Errorf("year 2000-2009: Bleve finds %d, komoru %d", got, res.Total)
+	}
+}
+
+// TestBuildMerges: a build written in many batches ends as one segment.
+func TestBuildMerges(t *testing.T) {
+	cat := newMemCatalog()
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 3000 {
+		cat.put(randomWork(r, fmt.Sprintf("w%04d", i)))
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	ctx := context.Background()
+	if err := Build(ctx, dir, cat, Options{BatchSize: 50}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(ctx, dir, cat, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ir, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ir.Close()
+	if n := len(ir.(*scorch.IndexSnapshot).Segments()); n != 1 {
+		t.Errorf("%d segments after a build, want 1", n)
+	}
+	if ix.Count() != len(cat.works) {
+		t.Errorf("Count = %d, want %d", ix.Count(), len(cat.works))
 	}
 }
