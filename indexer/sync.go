@@ -69,6 +69,7 @@ func (ix *Index) Follow(ctx context.Context, every time.Duration) error {
 			return ctx.Err()
 		case <-t.C:
 		}
+		start := time.Now()
 		n, err := ix.CatchUp(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -77,7 +78,10 @@ func (ix *Index) Follow(ctx context.Context, every time.Duration) error {
 			ix.log.Warn("search index: catching up failed", "error", err)
 			continue
 		}
-		if n > 0 {
+		switch {
+		case n >= changesPage: // a bulk import: worth an operator's notice
+			ix.log.Info("search index caught up", "changes", n, "seq", ix.Seq(), "seconds", time.Since(start).Seconds())
+		case n > 0:
 			ix.log.Debug("search index caught up", "changes", n, "seq", ix.Seq())
 		}
 		// Now and then take a fresh snapshot, so that segments Bleve
