@@ -37,6 +37,10 @@ type Options struct {
 	// (with two batches in flight: 2000 builds no faster and peaks at
 	// half again the memory).
 	BatchSize int
+	// MergeAfter is how many changes one catch-up must apply (a bulk
+	// import) for the index to be merged into one segment afterwards, as
+	// a build leaves it; default 10000.
+	MergeAfter int
 }
 
 // SetDefaults fills in the zero fields.
@@ -49,6 +53,9 @@ func (o *Options) SetDefaults() {
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 1000
+	}
+	if o.MergeAfter <= 0 {
+		o.MergeAfter = 10000
 	}
 }
 

@@ -29,11 +29,19 @@ type Catalog interface {
 const changesPage = 2000
 
 // CatchUp applies every change after the last one the index holds and
-// returns how many it applied.
+// returns how many it applied. After a bulk of them (Options.MergeAfter)
+// it merges the index into one segment, as a build does: a catch-up
+// leaves a segment per page, and typo and prefix expansion walk each.
 func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
-	return ix.catchUpLocked(ctx)
+	n, err := ix.catchUpLocked(ctx)
+	if err == nil && n >= ix.opts.MergeAfter {
+		if err = forceMerge(ctx, ix.bi); err == nil {
+			err = ix.refreshLocked()
+		}
+	}
+	return n, err
 }
 
 func (ix *Index) catchUpLocked(ctx context.Context) (int, error) {
@@ -166,6 +174,11 @@ func (ix *Index) apply(revs []catalog.Revision) error {
 func (ix *Index) refresh() error {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
+	return ix.refreshLocked()
+}
+
+// refreshLocked is refresh for a caller that holds wmu.
+func (ix *Index) refreshLocked() error {
 	if ix.bi == nil {
 		return errClosed
 	}

@@ -3,6 +3,8 @@ package indexer
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -303,4 +305,34 @@ func TestLock(t *testing.T) {
 		t.Fatalf("Open after Close: %v", err)
 	}
 	ix2.Close()
+}
+
+// TestBulkCatchUpMerges: a catch-up of a bulk of changes leaves the index
+// in one segment, as a build does, with every work searchable.
+func TestBulkCatchUpMerges(t *testing.T) {
+	ctx := context.Background()
+	cat := newMemCatalog()
+	ix, err := Open(ctx, filepath.Join(t.TempDir(), "index"), cat, Options{MergeAfter: 2500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 3000 {
+		cat.put(randomWork(r, fmt.Sprintf("w%04d", i)))
+	}
+	n, err := ix.CatchUp(ctx)
+	if err != nil || n != 3000 {
+		t.Fatalf("CatchUp = %d, %v; want 3000", n, err)
+	}
+	if segs := len(ix.snap.segs); segs != 1 {
+		t.Errorf("%d segments after a bulk catch-up, want 1", segs)
+	}
+	res, err := ix.Search(ctx, Query{})
+	if err != nil || res.Total != 3000 {
+		t.Errorf("Search = %d, %v; want 3000", res.Total, err)
+	}
+	if got := searchIDs(t, ix, "door"); len(got) == 0 {
+		t.Error("no work found by a word after the merge")
+	}
 }
