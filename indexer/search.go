@@ -169,11 +169,27 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 		}
 	}
 	for _, p := range tq.phrases {
-		u, err := ix.phraseUnit(ctx, snap, p, hasCJK(p))
+		native := hasCJK(p)
+		toks := an.Analyze([]byte(fold(p)))
+		switch {
+		case len(toks) == 0 && !native:
+			// Stop words alone add nothing, as unquoted ones do.
+			continue
+		case len(toks) == 1 && !native:
+			// One word in quotes is that word, exactly: no typo, no
+			// prefix, and ranked like a word (own title first).
+			u, err := ix.termUnit(snap, string(toks[0].Term), "", false, false, tm.terms)
+			if err != nil {
+				return nil, err
+			}
+			units = append(units, u)
+			continue
+		}
+		u, err := ix.phraseUnit(ctx, snap, p, native)
 		if err != nil {
 			return nil, err
 		}
-		for _, tok := range an.Analyze([]byte(fold(p))) {
+		for _, tok := range toks {
 			tm.terms[string(tok.Term)] = true
 		}
 		units = append(units, u)
