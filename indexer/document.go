@@ -80,7 +80,13 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 		fieldSynopsis: w.Synopsis,
 	}
 	if w.OriginalTitle != "" {
-		doc[fieldNative] = w.OriginalTitle
+		// "N・H・Kにようこそ" is also indexed as "NHKにようこそ": fans leave
+		// out the middle dots, which split the letters into words.
+		native := []string{w.OriginalTitle}
+		if d := dropMiddleDots(w.OriginalTitle); d != w.OriginalTitle {
+			native = append(native, d)
+		}
+		doc[fieldNative] = native
 	}
 	if len(names) > 0 {
 		doc[fieldNames] = names
@@ -115,4 +121,16 @@ func joinAcronyms(s string) string {
 		out = append(out, r[i])
 	}
 	return string(out)
+}
+
+// dropMiddleDots removes the middle dots that Japanese puts between the
+// parts of a name or the letters of an acronym.
+func dropMiddleDots(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '・', '･', '·':
+			return -1
+		}
+		return r
+	}, s)
 }

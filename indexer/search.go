@@ -147,8 +147,10 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 		}
 		folded := fold(w)
 		toks := an.Analyze([]byte(folded))
-		if len(toks) == 0 && prefix && len(folded) >= 2 {
-			// A stop word still being typed: only its completions.
+		if len(toks) == 0 && prefix && len(folded) >= 2 && len(tq.words) == 1 && len(tq.phrases) == 0 {
+			// A stop word still being typed, alone: its completions.
+			// After other words it adds nothing, as a finished stop word
+			// would: "welcome to the" is "welcome".
 			u, err := ix.termUnit(snap, "", folded, false, true, tm.terms)
 			if err != nil {
 				return nil, err
