@@ -30,6 +30,12 @@ const (
 // folding first, so that Yōkoso, Yokoso and YOKOSO are one term.
 const textAnalyzer = "komoru_text"
 
+// nativeAnalyzer is Bleve's CJK analysis (width folding, lowercase,
+// bigrams) that also keeps every character as a unigram at its bigram's
+// position: bigrams alone never match a query of one character ("姫"
+// in "海月姫"), and a phrase still matches as before.
+const nativeAnalyzer = "komoru_native"
+
 // keywordsAnalyzer splits a field on spaces and keeps each part as it is:
 // the facet field is one string of "facet:value" keywords, since one
 // field per value cost a document dozens of fields.
@@ -37,7 +43,7 @@ const keywordsAnalyzer = "komoru_keywords"
 
 // schemaVersion changes whenever the mapping or the documents change
 // shape; an index of another version is rebuilt on open.
-const schemaVersion = "komoru-index-5"
+const schemaVersion = "komoru-index-6"
 
 // textFields are the Latin-script fields a query word is matched against,
 // the first (titles) ranking above the others; phraseFields those with
@@ -60,6 +66,21 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 			en.StopName,
 			porter.Name,
 		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = m.AddCustomTokenFilter("komoru_cjk_bigram", map[string]any{
+		"type":           cjk.BigramName,
+		"output_unigram": true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = m.AddCustomAnalyzer(nativeAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{cjk.WidthName, lowercase.Name, "komoru_cjk_bigram"},
 	})
 	if err != nil {
 		return nil, err
@@ -96,7 +117,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fieldTitle, text(textAnalyzer, true))
 	dm.AddFieldMappingsAt(fieldPrimary, text(textAnalyzer, false))
-	dm.AddFieldMappingsAt(fieldNative, text(cjk.AnalyzerName, true))
+	dm.AddFieldMappingsAt(fieldNative, text(nativeAnalyzer, true))
 	dm.AddFieldMappingsAt(fieldBody, text(textAnalyzer, true))
 	dm.AddFieldMappingsAt(fieldNames, text(textAnalyzer, false))
 	year := bleve.NewNumericFieldMapping()

@@ -9,7 +9,6 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/vellum"
 	"github.com/komoru/komoru/catalog"
 )
@@ -325,7 +324,7 @@ func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, h
 func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, native bool) (unit, error) {
 	u := unit{all: roaring.New(), title: roaring.New()}
 	if native {
-		if err := snap.phrase(ctx, ix.bi, fieldNative, cjk.AnalyzerName, text, u.title); err != nil {
+		if err := snap.phrase(ctx, ix.bi, fieldNative, nativeAnalyzer, text, u.title); err != nil {
 			return u, err
 		}
 	}
