@@ -2,9 +2,12 @@ package indexer
 
 import (
 	"context"
+	"errors"
 	"strconv"
+	"sync"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/komoru/komoru/catalog"
 )
 
@@ -25,8 +28,12 @@ type Catalog interface {
 	Each(ctx context.Context, fn func(*catalog.Work) error) error
 }
 
-// changesPage is how many changes one catch-up step applies.
-const changesPage = 2000
+// changesPage is how many changes one catch-up step applies; a step of
+// 2*splitBatchAt works or more is indexed as two batches at once.
+const (
+	changesPage  = 2000
+	splitBatchAt = 500
+)
 
 // CatchUp applies every change after the last one the index holds and
 // returns how many it applied. After a bulk of them (Options.MergeAfter)
@@ -114,12 +121,22 @@ func (ix *Index) apply(revs []catalog.Revision) error {
 	for i, r := range revs {
 		last[r.WorkID] = i
 	}
-	b := ix.bi.NewBatch()
+	// A large page goes to Bleve as two batches at once, as Build does:
+	// Bleve builds a batch's segment on one core. Their works are
+	// distinct, so the order they land in does not matter; the sequence
+	// number follows once both have.
+	batches := []*bleve.Batch{ix.bi.NewBatch()}
+	if len(last) >= 2*splitBatchAt {
+		batches = append(batches, ix.bi.NewBatch())
+	}
 	metas := make([]*meta, len(revs))
+	n := 0
 	for i, r := range revs {
 		if last[r.WorkID] != i {
 			continue
 		}
+		b := batches[n%len(batches)]
+		n++
 		if r.Work == nil {
 			b.Delete(r.WorkID)
 			continue
@@ -135,8 +152,21 @@ func (ix *Index) apply(revs []catalog.Revision) error {
 		metas[i] = &m
 	}
 	seq := revs[len(revs)-1].Seq
-	b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
-	if err := ix.bi.Batch(b); err != nil {
+	seqBatch := batches[0]
+	if len(batches) > 1 {
+		errs := make([]error, len(batches))
+		var wg sync.WaitGroup
+		for i, b := range batches {
+			wg.Go(func() { errs[i] = ix.bi.Batch(b) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		seqBatch = ix.bi.NewBatch()
+	}
+	seqBatch.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
+	if err := ix.bi.Batch(seqBatch); err != nil {
 		return err
 	}
 	// New works get their ordinals before the snapshot is mapped; they

@@ -308,7 +308,8 @@ func TestLock(t *testing.T) {
 }
 
 // TestBulkCatchUpMerges: a catch-up of a bulk of changes leaves the index
-// in one segment, as a build does, with every work searchable.
+// in one segment, as a build does, with every work searchable; pages big
+// enough to be indexed as two batches apply puts, updates and deletes.
 func TestBulkCatchUpMerges(t *testing.T) {
 	ctx := context.Background()
 	cat := newMemCatalog()
@@ -334,5 +335,31 @@ func TestBulkCatchUpMerges(t *testing.T) {
 	}
 	if got := searchIDs(t, ix, "door"); len(got) == 0 {
 		t.Error("no work found by a word after the merge")
+	}
+
+	// A page of deletes and updates, indexed as two batches at once.
+	for i := range 1500 {
+		cat.delete(fmt.Sprintf("w%04d", i))
+	}
+	for i := 1500; i < 2000; i++ {
+		cat.put(newWork(fmt.Sprintf("w%04d", i), fmt.Sprintf("Zanzibar %d", i)))
+	}
+	if n, err := ix.CatchUp(ctx); err != nil || n != 2000 {
+		t.Fatalf("CatchUp = %d, %v; want 2000", n, err)
+	}
+	if ix.Count() != 1500 {
+		t.Errorf("Count = %d after 1500 deletes, want 1500", ix.Count())
+	}
+	if got := searchIDs(t, ix, "zanzibar"); len(got) != 20 { // a page of the 500
+		t.Errorf("updated works found: %d, want a full page", len(got))
+	}
+	res, err = ix.Search(ctx, Query{Text: "zanzibar", Size: 1})
+	if err != nil || res.Total != 500 {
+		t.Errorf("updated works: %d, %v; want 500", res.Total, err)
+	}
+	// Without text, hits come in id order: the first is the first kept.
+	res, err = ix.Search(ctx, Query{Size: 1})
+	if err != nil || len(res.Hits) != 1 || res.Hits[0].ID != "w1500" {
+		t.Errorf("first work after the deletes: %+v, %v; want w1500", res.Hits, err)
 	}
 }
