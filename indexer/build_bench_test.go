@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -50,8 +49,8 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// buildSynopsisOnly indexes works' synopses alone, the way Build feeds
-// Bleve: komoru's analyzer, batches of 1000, two in flight.
+// buildSynopsisOnly indexes works' synopses alone, fed to Bleve as Build
+// feeds it (batcher): komoru's analyzer, batches of 1000, two in flight.
 func buildSynopsisOnly(b *testing.B, works []*catalog.Work, positions bool) {
 	m, err := newMapping()
 	if err != nil {
@@ -71,30 +70,15 @@ func buildSynopsisOnly(b *testing.B, works []*catalog.Work, positions bool) {
 		b.Fatal(err)
 	}
 	defer bi.Close()
-	batches := make(chan *bleve.Batch, buildWorkers)
-	var wg sync.WaitGroup
-	for range buildWorkers {
-		wg.Go(func() {
-			for batch := range batches {
-				if err := bi.Batch(batch); err != nil {
-					b.Error(err)
-				}
-			}
-		})
-	}
-	batch := bi.NewBatch()
+	bt := newBatcher(bi, 1000)
 	for _, w := range works {
-		if err := batch.Index(w.ID, map[string]any{fieldBody: w.Synopsis}); err != nil {
+		if err := bt.index(b.Context(), w.ID, map[string]any{fieldBody: w.Synopsis}); err != nil {
 			b.Fatal(err)
 		}
-		if batch.Size() >= 1000 {
-			batches <- batch
-			batch = bi.NewBatch()
-		}
 	}
-	batches <- batch
-	close(batches)
-	wg.Wait()
+	if err := bt.close(); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // benchCorpus reads KOMORU_BENCH_CORPUS, or the shipped catalog.

@@ -293,6 +293,82 @@ func Build(ctx context.Context, dir string, src Catalog, opts Options) error {
 	return build(ctx, dir, src, opts)
 }
 
+// batcher hands Bleve batches of size documents, buildWorkers of them in
+// flight: documents are made while Bleve indexes earlier batches, one
+// building its segment while the other analyzes, which keeps both of a
+// small machine's cores busy.
+type batcher struct {
+	bi   bleve.Index
+	size int
+	b    *bleve.Batch
+	ch   chan *bleve.Batch
+	wg   sync.WaitGroup
+	errs []error // a worker's first error
+}
+
+func newBatcher(bi bleve.Index, size int) *batcher {
+	bt := &batcher{bi: bi, size: size, b: bi.NewBatch(),
+		ch: make(chan *bleve.Batch, buildWorkers), errs: make([]error, buildWorkers)}
+	for i := range buildWorkers {
+		bt.wg.Go(func() {
+			for b := range bt.ch {
+				if bt.errs[i] == nil {
+					bt.errs[i] = bi.Batch(b)
+				}
+			}
+		})
+	}
+	return bt
+}
+
+// index adds a document, handing the batch over once it is full.
+func (bt *batcher) index(ctx context.Context, id string, doc any) error {
+	if err := bt.b.Index(id, doc); err != nil {
+		return err
+	}
+	if bt.b.Size() < bt.size {
+		return nil
+	}
+	select {
+	case bt.ch <- bt.b:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	bt.b = bt.bi.NewBatch()
+	return nil
+}
+
+// close hands over the last batch, waits for all of them and returns the
+// first error. It must be called, also after index failed.
+func (bt *batcher) close() error {
+	if bt.b.Size() > 0 {
+		bt.ch <- bt.b
+	}
+	close(bt.ch)
+	bt.wg.Wait()
+	for _, err := range bt.errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// swapDir puts the directory from in the place of to, removing what was
+// there; a crash in between leaves to missing, which means a rebuild.
+func swapDir(from, to string) error {
+	old := to + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(to, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(from, to); err != nil {
+		return err
+	}
+	os.RemoveAll(old)
+	return nil
+}
+
 // build is Build for a caller that holds the lock.
 func build(ctx context.Context, dir string, src Catalog, opts Options) error {
 	opts.SetDefaults()
@@ -302,9 +378,6 @@ func build(ctx context.Context, dir string, src Catalog, opts Options) error {
 	}
 	tmp := dir + ".building"
 	if err := os.RemoveAll(tmp); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -318,27 +391,8 @@ func build(ctx context.Context, dir string, src Catalog, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
-	// Documents are made here while Bleve indexes earlier batches: two
-	// batches in flight keep both of a small machine's cores busy, one
-	// building a segment while the other analyzes.
-	batches := make(chan *bleve.Batch, 2)
-	errc := make(chan error, buildWorkers)
-	var wg sync.WaitGroup
-	for range buildWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var failed error
-			for b := range batches {
-				if failed == nil {
-					failed = bi.Batch(b)
-				}
-			}
-			errc <- failed
-		}()
-	}
+	bt := newBatcher(bi, opts.BatchSize)
 	n := 0
-	b := bi.NewBatch()
 	st := newState(opts.Codebook)
 	err = src.Each(ctx, func(w *catalog.Work) error {
 		mt := newMeta(w, opts.Codebook)
@@ -347,30 +401,14 @@ func build(ctx context.Context, dir string, src Catalog, opts Options) error {
 		if err != nil {
 			return err
 		}
-		if err := b.Index(w.ID, doc); err != nil {
+		if err := bt.index(ctx, w.ID, doc); err != nil {
 			return err
 		}
 		n++
-		if b.Size() >= opts.BatchSize {
-			select {
-			case batches <- b:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			b = bi.NewBatch()
-		}
 		return nil
 	})
-	if b.Size() > 0 {
-		batches <- b
-	}
-	close(batches)
-	wg.Wait()
-	close(errc)
-	for werr := range errc {
-		if err == nil {
-			err = werr
-		}
+	if cerr := bt.close(); err == nil {
+		err = cerr
 	}
 	if err == nil {
 		// The schema and the sequence go last, once every work is in.
@@ -393,15 +431,9 @@ func build(ctx context.Context, dir string, src Catalog, opts Options) error {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("build index: %w", err)
 	}
-	old := dir + ".old"
-	os.RemoveAll(old)
-	if err := os.Rename(dir, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := swapDir(tmp, dir); err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return fmt.Errorf("build index: %w", err)
-	}
-	os.RemoveAll(old)
 	opts.Logger.Info("built the search index", "dir", dir, "works", n, "seconds", time.Since(start).Seconds())
 	return nil
 }
@@ -419,15 +451,9 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 	ix.bi.Close()
 	ix.bi, ix.snap, ix.st = nil, nil, nil
 	ix.mu.Unlock()
-	old := ix.dir + ".old"
-	os.RemoveAll(old)
-	if err := os.Rename(ix.dir, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := swapDir(ix.dir+".rebuild", ix.dir); err != nil {
 		return err
 	}
-	if err := os.Rename(ix.dir+".rebuild", ix.dir); err != nil {
-		return err
-	}
-	os.RemoveAll(old)
 	if err := ix.load(); err != nil {
 		return err
 	}

@@ -136,16 +136,16 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 		// Past maxTypoWords words, words match exactly: a long query
 		// stays cheap (Meilisearch stops at ten words altogether).
 		typo := typo && wi < maxTypoWords
+		folded := fold(w)
+		toks := an.Analyze([]byte(folded))
 		if hasCJK(w) {
-			u, err := ix.phraseUnit(ctx, snap, w, true)
+			u, err := ix.phraseUnit(ctx, snap, w, toks, true)
 			if err != nil {
 				return nil, err
 			}
 			units = append(units, u)
 			continue
 		}
-		folded := fold(w)
-		toks := an.Analyze([]byte(folded))
 		if len(toks) == 0 && prefix && len(folded) >= 2 && len(tq.words) == 1 && len(tq.phrases) == 0 {
 			// A stop word still being typed, alone: its completions.
 			// After other words it adds nothing, as a finished stop word
@@ -186,7 +186,7 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 			units = append(units, u)
 			continue
 		}
-		u, err := ix.phraseUnit(ctx, snap, p, native)
+		u, err := ix.phraseUnit(ctx, snap, p, toks, native)
 		if err != nil {
 			return nil, err
 		}
@@ -319,9 +319,9 @@ func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, h
 	return u, nil
 }
 
-// phraseUnit matches a phrase in the Latin-script fields, or a
-// native-script word or phrase in the titles.
-func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, native bool) (unit, error) {
+// phraseUnit matches a phrase, whose text analysis is toks, in the
+// Latin-script fields, or a native-script word or phrase in the titles.
+func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, toks analysis.TokenStream, native bool) (unit, error) {
 	u := unit{all: roaring.New(), title: roaring.New()}
 	if native {
 		if err := snap.phrase(ctx, ix.bi, fieldNative, nativeAnalyzer, text, u.title); err != nil {
@@ -330,7 +330,6 @@ func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, na
 	}
 	var terms []string
 	var offsets []int
-	toks := ix.textAnalyzer().Analyze([]byte(fold(text)))
 	for _, t := range toks {
 		terms = append(terms, string(t.Term))
 		offsets = append(offsets, t.Position-toks[0].Position)
