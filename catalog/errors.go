@@ -15,6 +15,22 @@ var (
 	ErrConflict = errors.New("conflict")
 )
 
+// StaleError is a write based on a revision that is no longer current:
+// someone saved the work meanwhile. It is an ErrConflict; the API answers
+// it with 412 Precondition Failed.
+type StaleError struct {
+	WorkID  string
+	Base    int // the revision the write was based on
+	Current int // the work's latest revision
+}
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("work %q is at revision %d, the change was based on %d", e.WorkID, e.Current, e.Base)
+}
+
+// Unwrap makes a StaleError match ErrConflict.
+func (e *StaleError) Unwrap() error { return ErrConflict }
+
 // ValidationError lists every problem found in a work, keyed by field path
 // ("title", "creators[1].role", "portrayal.realism"). The map is the API's
 // error "fields".

@@ -25,10 +25,19 @@ type Revision struct {
 	Work   *Work // the work as it became; nil for a delete
 }
 
-// Change says who makes a write and why.
+// Change says who makes a write, why, and when.
 type Change struct {
 	Author string
 	Note   string
+	// Time stamps the revision; zero means now. Imports and tests set it.
+	Time time.Time
+}
+
+func (ch Change) time() time.Time {
+	if ch.Time.IsZero() {
+		return now()
+	}
+	return ch.Time.UTC()
 }
 
 // ImportReport counts what an import did.

@@ -24,10 +24,8 @@ func BenchmarkBuild(b *testing.B) {
 	works := benchCorpus(b)
 	cb := catalog.DefaultCodebook()
 	b.Run("komoru", func(b *testing.B) {
-		c := newMemCatalog()
-		for _, w := range works {
-			c.put(w)
-		}
+		c := newTestCatalog(b)
+		c.put(works...)
 		for b.Loop() {
 			if err := Build(b.Context(), filepath.Join(b.TempDir(), "index"), c, Options{Codebook: cb}); err != nil {
 				b.Fatal(err)

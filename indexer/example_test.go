@@ -7,12 +7,20 @@ import (
 	"path/filepath"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/sqlite"
 )
 
 // A search with text, a filter and the disjunctive counts of two facets.
 func ExampleIndex_Search() {
 	ctx := context.Background()
-	cat := newMemCatalog() // any Catalog: *sqlite.Store in komoru
+	dir, _ := os.MkdirTemp("", "komoru-example-")
+	defer os.RemoveAll(dir)
+	cat, err := sqlite.Open(ctx, filepath.Join(dir, "catalog.db"), catalog.DefaultCodebook())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer cat.Close()
 	for _, w := range []*catalog.Work{
 		{ID: "door-game", Title: "Door Game", Medium: "video_game", Year: 2012,
 			Synopsis:  "An online game about a hikikomori who must open one door each day.",
@@ -24,10 +32,11 @@ func ExampleIndex_Search() {
 			Synopsis:  "Families of withdrawn adults describe years of shame.",
 			Portrayal: catalog.Portrayal{"realism": {Value: "mixed"}, "tone": {Value: "serious"}}},
 	} {
-		cat.put(w)
+		if _, err := catalog.CreateWork(ctx, cat, w, catalog.Change{Author: "curator"}); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
-	dir, _ := os.MkdirTemp("", "komoru-example-")
-	defer os.RemoveAll(dir)
 	ix, err := Open(ctx, filepath.Join(dir, "index"), cat, Options{})
 	if err != nil {
 		fmt.Println(err)

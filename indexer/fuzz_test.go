@@ -38,10 +38,8 @@ func FuzzSearchText(f *testing.F) {
 	for _, s := range []string{"jellyfish", `"online game"`, "jelly", "海月", "고요한", "silent doors", "the", `"`, "ā", "x*y?"} {
 		f.Add(s, true)
 	}
-	cat := newMemCatalog()
-	for _, w := range loadWorks(f, "testdata/search/catalog/works.jsonl") {
-		cat.put(w)
-	}
+	cat := newTestCatalog(f)
+	cat.put(loadWorks(f, "testdata/search/catalog/works.jsonl")...)
 	ix, err := Open(context.Background(), f.TempDir()+"/index", cat, Options{})
 	if err != nil {
 		f.Fatal(err)

@@ -9,9 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -19,65 +17,69 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/google/go-cmp/cmp"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/sqlite"
 )
 
-// memCatalog is a Catalog held in memory: a change log and the current
-// works, as a store keeps them.
-type memCatalog struct {
-	mu    sync.Mutex
-	revs  []catalog.Revision
-	works map[string]*catalog.Work
+// testCatalog is a real catalog store for the index to follow, in a
+// temporary SQLite file, with helpers that write as curators do.
+type testCatalog struct {
+	*sqlite.Store
+	t testing.TB
 }
 
-func newMemCatalog() *memCatalog { return &memCatalog{works: map[string]*catalog.Work{}} }
-
-func (c *memCatalog) put(w *catalog.Work) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.works[w.ID] = w
-	c.revs = append(c.revs, catalog.Revision{WorkID: w.ID, Seq: int64(len(c.revs) + 1), Op: catalog.OpUpdate, Work: w})
+func newTestCatalog(t testing.TB) *testCatalog {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "catalog.db"), catalog.DefaultCodebook())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &testCatalog{Store: s, t: t}
 }
 
-func (c *memCatalog) delete(id string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.works, id)
-	c.revs = append(c.revs, catalog.Revision{WorkID: id, Seq: int64(len(c.revs) + 1), Op: catalog.OpDelete})
-}
-
-func (c *memCatalog) Changes(_ context.Context, after int64, limit int) ([]catalog.Revision, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []catalog.Revision
-	for _, r := range c.revs {
-		if r.Seq > after && len(out) < limit {
-			out = append(out, r)
+// put creates or updates works, all in one transaction.
+func (c *testCatalog) put(works ...*catalog.Work) {
+	c.t.Helper()
+	ctx := context.Background()
+	err := c.Write(ctx, func(tx catalog.Tx) error {
+		for _, w := range works {
+			h, err := tx.Head(ctx, w.ID)
+			if err != nil {
+				return err
+			}
+			base := catalog.BaseNone
+			if h.Exists() {
+				base = h.Number
+			}
+			if _, err := catalog.WriteTx(ctx, tx, c.Codebook(), w.ID, w, base, catalog.Change{Author: "test"}); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		c.t.Fatal(err)
 	}
-	return out, nil
 }
 
-func (c *memCatalog) LastSeq(context.Context) (int64, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return int64(len(c.revs)), nil
-}
-
-func (c *memCatalog) Each(_ context.Context, fn func(*catalog.Work) error) error {
-	c.mu.Lock()
-	ids := make([]string, 0, len(c.works))
-	for id := range c.works {
-		ids = append(ids, id)
-	}
-	works := c.works
-	c.mu.Unlock()
-	sort.Strings(ids)
-	for _, id := range ids {
-		if err := fn(works[id]); err != nil {
-			return err
+// delete deletes the works of ids that exist, in one transaction.
+func (c *testCatalog) delete(ids ...string) {
+	c.t.Helper()
+	ctx := context.Background()
+	err := c.Write(ctx, func(tx catalog.Tx) error {
+		for _, id := range ids {
+			if h, err := tx.Head(ctx, id); err != nil || !h.Exists() {
+				continue
+			}
+			if _, err := catalog.WriteTx(ctx, tx, c.Codebook(), id, nil, catalog.BaseAny, catalog.Change{Author: "test"}); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		c.t.Fatal(err)
 	}
-	return nil
 }
 
 // loadWorks reads a works.jsonl, validating every line.
@@ -104,12 +106,10 @@ func loadWorks(t testing.TB, name string) []*catalog.Work {
 }
 
 // openTestIndex opens an index over works in a temporary directory.
-func openTestIndex(t *testing.T, works []*catalog.Work) (*Index, *memCatalog, string) {
+func openTestIndex(t *testing.T, works []*catalog.Work) (*Index, *testCatalog, string) {
 	t.Helper()
-	cat := newMemCatalog()
-	for _, w := range works {
-		cat.put(w)
-	}
+	cat := newTestCatalog(t)
+	cat.put(works...)
 	dir := filepath.Join(t.TempDir(), "index")
 	ix, err := Open(context.Background(), dir, cat, Options{})
 	if err != nil {
@@ -311,11 +311,13 @@ func TestBleveFields(t *testing.T) {
 
 // TestBuildMerges: a build written in many batches ends as one segment.
 func TestBuildMerges(t *testing.T) {
-	cat := newMemCatalog()
+	cat := newTestCatalog(t)
 	r := rand.New(rand.NewPCG(1, 2))
+	var works []*catalog.Work
 	for i := range 3000 {
-		cat.put(randomWork(r, fmt.Sprintf("w%04d", i)))
+		works = append(works, randomWork(r, fmt.Sprintf("w%04d", i)))
 	}
+	cat.put(works...)
 	dir := filepath.Join(t.TempDir(), "index")
 	ctx := context.Background()
 	if err := Build(ctx, dir, cat, Options{BatchSize: 50}); err != nil {
@@ -338,7 +340,7 @@ func TestBuildMerges(t *testing.T) {
 	if n := len(ir.(*scorch.IndexSnapshot).Segments()); n != 1 {
 		t.Errorf("%d segments after a build, want 1", n)
 	}
-	if ix.Count() != len(cat.works) {
-		t.Errorf("Count = %d, want %d", ix.Count(), len(cat.works))
+	if ix.Count() != len(works) {
+		t.Errorf("Count = %d, want %d", ix.Count(), len(works))
 	}
 }

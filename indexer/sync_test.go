@@ -62,7 +62,7 @@ func TestSync(t *testing.T) {
 	}
 	defer store.Close()
 	ch := catalog.Change{Author: "test"}
-	if _, err := store.Create(ctx, newWork("first-work", "Lantern"), ch); err != nil {
+	if _, err := catalog.CreateWork(ctx, store, newWork("first-work", "Lantern"), ch); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(data, "index")
@@ -83,20 +83,20 @@ func TestSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	if _, err := other.Create(ctx, newWork("second-work", "Marigold"), ch); err != nil {
+	if _, err := catalog.CreateWork(ctx, other, newWork("second-work", "Marigold"), ch); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "a second writer's work becomes searchable", func() bool {
 		return len(searchIDs(t, ix, "marigold")) == 1
 	})
 	w := newWork("second-work", "Marigold Harbour")
-	if _, err := other.Update(ctx, w, 1, ch); err != nil {
+	if _, err := catalog.UpdateWork(ctx, other, w, 1, ch); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "an update becomes searchable", func() bool {
 		return len(searchIDs(t, ix, "harbour")) == 1
 	})
-	if _, err := other.Delete(ctx, "second-work", 0, ch); err != nil {
+	if _, err := catalog.DeleteWork(ctx, other, "second-work", 0, ch); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "a deleted work disappears", func() bool {
@@ -113,10 +113,10 @@ func TestSync(t *testing.T) {
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := other.Create(ctx, newWork("third-work", "Quince"), ch); err != nil {
+	if _, err := catalog.CreateWork(ctx, other, newWork("third-work", "Quince"), ch); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := other.Delete(ctx, "first-work", 0, ch); err != nil {
+	if _, err := catalog.DeleteWork(ctx, other, "first-work", 0, ch); err != nil {
 		t.Fatal(err)
 	}
 	ix, err = Open(ctx, dir, store, Options{Codebook: cb})
@@ -265,7 +265,7 @@ func TestCatalogReplaced(t *testing.T) {
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	fresh := newMemCatalog()
+	fresh := newTestCatalog(t)
 	fresh.put(newWork("d-work", "Dogwood"))
 	ix, err := Open(context.Background(), dir, fresh, Options{})
 	if err != nil {
@@ -312,16 +312,18 @@ func TestLock(t *testing.T) {
 // enough to be indexed as two batches apply puts, updates and deletes.
 func TestBulkCatchUpMerges(t *testing.T) {
 	ctx := context.Background()
-	cat := newMemCatalog()
+	cat := newTestCatalog(t)
 	ix, err := Open(ctx, filepath.Join(t.TempDir(), "index"), cat, Options{MergeAfter: 2500})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
 	r := rand.New(rand.NewPCG(3, 4))
+	var works []*catalog.Work
 	for i := range 3000 {
-		cat.put(randomWork(r, fmt.Sprintf("w%04d", i)))
+		works = append(works, randomWork(r, fmt.Sprintf("w%04d", i)))
 	}
+	cat.put(works...)
 	n, err := ix.CatchUp(ctx)
 	if err != nil || n != 3000 {
 		t.Fatalf("CatchUp = %d, %v; want 3000", n, err)
@@ -338,12 +340,16 @@ func TestBulkCatchUpMerges(t *testing.T) {
 	}
 
 	// A page of deletes and updates, indexed as two batches at once.
+	var ids []string
 	for i := range 1500 {
-		cat.delete(fmt.Sprintf("w%04d", i))
+		ids = append(ids, fmt.Sprintf("w%04d", i))
 	}
+	cat.delete(ids...)
+	works = works[:0]
 	for i := 1500; i < 2000; i++ {
-		cat.put(newWork(fmt.Sprintf("w%04d", i), fmt.Sprintf("Zanzibar %d", i)))
+		works = append(works, newWork(fmt.Sprintf("w%04d", i), fmt.Sprintf("Zanzibar %d", i)))
 	}
+	cat.put(works...)
 	if n, err := ix.CatchUp(ctx); err != nil || n != 2000 {
 		t.Fatalf("CatchUp = %d, %v; want 2000", n, err)
 	}

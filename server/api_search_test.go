@@ -36,7 +36,7 @@ func newTestServer(t *testing.T) http.Handler {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rep, err := store.Import(ctx, f, catalog.ImportOptions{Change: catalog.Change{Author: "test"}})
+	rep, err := catalog.Import(ctx, store, f, catalog.ImportOptions{Change: catalog.Change{Author: "test"}})
 	if err != nil || rep.Created != 8 {
 		t.Fatalf("import: %+v, %v", rep, err)
 	}

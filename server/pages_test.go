@@ -84,7 +84,7 @@ func TestEscaping(t *testing.T) {
 		Characters: []catalog.Character{{Name: `<b>bold</b>`, Gender: "female", Role: "protagonist", Hikikomori: true}},
 		Portrayal:  catalog.Portrayal{"realism": {Value: "realistic", Evidence: `<i>evidence</i>`}},
 		Sources:    []catalog.Source{{URL: "https://example.org/?a=<x>", Title: `<u>src</u>`}}}
-	if _, err := store.Create(ctx, evil, catalog.Change{Author: "test"}); err != nil {
+	if _, err := catalog.CreateWork(ctx, store, evil, catalog.Change{Author: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := indexer.Open(ctx, filepath.Join(t.TempDir(), "index"), store, indexer.Options{Codebook: store.Codebook()})

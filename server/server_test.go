@@ -28,7 +28,7 @@ func newSiteServer(t *testing.T) *Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if _, _, err := store.Seed(ctx, catalog.Shipped(), catalog.Change{Author: "komoru"}); err != nil {
+	if _, _, err := catalog.Seed(ctx, store, catalog.Shipped(), catalog.Change{Author: "komoru"}); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := indexer.Open(ctx, filepath.Join(dir, "index"), store, indexer.Options{Codebook: store.Codebook()})

@@ -3,24 +3,27 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/komoru/komoru/catalog"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// Store is the catalog in one SQLite file.
+// Store is the catalog in one SQLite file. It keeps the catalog.Store
+// contract.
 type Store struct {
 	db *sql.DB
 	cb *catalog.Codebook
-	// now is the clock revisions are stamped with; tests may replace it.
-	now func() time.Time
 }
 
+var _ catalog.Store = (*Store)(nil)
+
 // Open opens (creating it if needed) the catalog database at path and brings
-// its schema up to date. Works are validated against cb.
+// its schema up to date. Works are coded against cb.
 func Open(ctx context.Context, path string, cb *catalog.Codebook) (*Store, error) {
 	q := url.Values{}
 	for _, p := range []string{
@@ -34,7 +37,8 @@ func Open(ctx context.Context, path string, cb *catalog.Codebook) (*Store, error
 		q.Add("_pragma", p)
 	}
 	// Writers take the write lock when they begin, so two writers wait for
-	// each other instead of failing to upgrade a read lock.
+	// each other instead of failing to upgrade a read lock: this is what
+	// makes Write serialized, across processes too.
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -44,26 +48,74 @@ func Open(ctx context.Context, path string, cb *catalog.Codebook) (*Store, error
 		db.Close()
 		return nil, fmt.Errorf("open catalog %s: %w", path, err)
 	}
-	return &Store{db: db, cb: cb, now: time.Now}, nil
+	return &Store{db: db, cb: cb}, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Codebook returns the codebook the store validates against.
+// Codebook returns the codebook the catalog is coded against.
 func (s *Store) Codebook() *catalog.Codebook { return s.cb }
 
-// inTx runs fn in a write transaction and commits it if fn succeeds.
-func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+// Write runs fn in one write transaction and commits it if fn returns nil.
+func (s *Store) Write(ctx context.Context, fn func(catalog.Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer sqlTx.Rollback()
+	tx := &tx{tx: sqlTx, stmts: map[string]*sql.Stmt{}}
+	defer tx.close()
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return sqlTx.Commit()
+}
+
+// tx is a catalog.Tx on a SQLite transaction.
+type tx struct {
+	tx          *sql.Tx
+	stmts       map[string]*sql.Stmt
+	remembering bool // the temporary table of Remember is ready
+}
+
+// stmt returns query prepared once per transaction: an import runs the
+// same few statements once per line, and parsing SQL each time would cost
+// a third of it.
+func (t *tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
+func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		// A Row carrying the error: QueryRowContext on the closed
+		// transaction reports it at Scan, as database/sql does.
+		return t.tx.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (t *tx) close() {
+	for _, st := range t.stmts {
+		st.Close()
+	}
 }
 
 // Check runs SQLite's integrity check and returns an error describing the
@@ -77,4 +129,57 @@ func (s *Store) Check(ctx context.Context) error {
 		return fmt.Errorf("catalog database is damaged: %s", result)
 	}
 	return nil
+}
+
+// querier is what both the database and a transaction answer.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+// queryAll runs query and collects a row of each result with scan.
+func queryAll[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// notFound turns sql.ErrNoRows into catalog.ErrNotFound, naming what.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, catalog.ErrNotFound)
+	}
+	return err
+}
+
+// isUnique reports whether err is a UNIQUE or PRIMARY KEY violation.
+func isUnique(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// Times are stored as RFC 3339 text in UTC; "" is the zero time.
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.RFC3339Nano, s)
 }

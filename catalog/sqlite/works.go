@@ -1,20 +1,16 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"time"
+	"strings"
 
 	"github.com/komoru/komoru/catalog"
 )
 
 const revisionColumns = "r.seq, r.work_id, r.number, r.op, r.author, r.note, r.created_at, r.doc"
-
-type scanner interface{ Scan(dest ...any) error }
 
 func scanRevision(row scanner) (catalog.Revision, error) {
 	var (
@@ -26,7 +22,7 @@ func scanRevision(row scanner) (catalog.Revision, error) {
 		return r, err
 	}
 	r.Op = catalog.Op(op)
-	t, err := time.Parse(time.RFC3339Nano, at)
+	t, err := parseTime(at)
 	if err != nil {
 		return r, fmt.Errorf("revision %d: bad time %q: %w", r.Seq, at, err)
 	}
@@ -40,172 +36,31 @@ func scanRevision(row scanner) (catalog.Revision, error) {
 	return r, nil
 }
 
+const (
+	getQuery      = "SELECT " + revisionColumns + " FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = ?"
+	revisionQuery = "SELECT " + revisionColumns + " FROM revisions r WHERE r.work_id = ? AND r.number = ?"
+)
+
 // Get returns the current revision of a work, or catalog.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (catalog.Revision, error) {
-	row := s.db.QueryRowContext(ctx,
-		"SELECT "+revisionColumns+" FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = ?", id)
-	r, err := scanRevision(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("work %q: %w", id, catalog.ErrNotFound)
-	}
-	return r, err
+	r, err := scanRevision(s.db.QueryRowContext(ctx, getQuery, id))
+	return r, notFound(err, fmt.Sprintf("work %q", id))
 }
 
-// Create adds a new work. An id that exists is catalog.ErrConflict; an
-// invalid work is a *catalog.ValidationError.
-func (s *Store) Create(ctx context.Context, w *catalog.Work, ch catalog.Change) (catalog.Revision, error) {
-	return s.write(ctx, w.ID, w, -1, ch)
+// Revision returns revision n of a work.
+func (s *Store) Revision(ctx context.Context, id string, n int) (catalog.Revision, error) {
+	return revision(ctx, s.db, id, n)
 }
 
-// Update replaces a work. base is the revision number the change was made
-// against; if the work has moved on since, the update is catalog.ErrConflict.
-// An update that changes nothing writes no revision and returns the current one.
-func (s *Store) Update(ctx context.Context, w *catalog.Work, base int, ch catalog.Change) (catalog.Revision, error) {
-	if base < 1 {
-		return catalog.Revision{}, fmt.Errorf("update %q: base revision must be 1 or more: %w", w.ID, catalog.ErrConflict)
-	}
-	return s.write(ctx, w.ID, w, base, ch)
-}
-
-// Delete removes a work, keeping its revisions. base as for Update; 0 deletes
-// whatever revision is current.
-func (s *Store) Delete(ctx context.Context, id string, base int, ch catalog.Change) (catalog.Revision, error) {
-	return s.write(ctx, id, nil, base, ch)
-}
-
-// write is the one write path of single-work changes. w nil deletes; base -1
-// creates, 0 accepts any current revision, >0 must match the current one.
-func (s *Store) write(ctx context.Context, id string, w *catalog.Work, base int, ch catalog.Change) (catalog.Revision, error) {
-	var doc []byte
-	if w != nil {
-		if err := w.Validate(s.cb); err != nil {
-			return catalog.Revision{}, err
-		}
-		var err error
-		if doc, err = w.MarshalCanonical(); err != nil {
-			return catalog.Revision{}, err
-		}
-	}
-	if ch.Author == "" {
-		return catalog.Revision{}, errors.New("a change needs an author")
-	}
-	var rev catalog.Revision
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		wr, err := s.newWriter(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer wr.close()
-		cur, curDoc, err := wr.current(ctx, id)
-		switch {
-		case err != nil:
-			return err
-		case base == -1 && cur > 0:
-			return fmt.Errorf("create %q: a work with this id exists: %w", id, catalog.ErrConflict)
-		case base != -1 && cur == 0:
-			return fmt.Errorf("work %q: %w", id, catalog.ErrNotFound)
-		case base > 0 && base != cur:
-			return fmt.Errorf("work %q is at revision %d, the change was based on %d: %w", id, cur, base, catalog.ErrConflict)
-		case w != nil && cur > 0 && bytes.Equal(doc, curDoc):
-			rev, err = scanRevision(tx.QueryRowContext(ctx,
-				"SELECT "+revisionColumns+" FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = ?", id))
-			return err
-		}
-		op := catalog.OpUpdate
-		switch {
-		case w == nil:
-			op = catalog.OpDelete
-		case cur == 0:
-			op = catalog.OpCreate
-		}
-		rev, err = wr.insertRevision(ctx, id, op, w, doc, ch)
-		return err
-	})
-	if err != nil {
-		return catalog.Revision{}, err
-	}
-	return rev, nil
-}
-
-// writer holds a write transaction's prepared statements: an import runs
-// them once per line, and parsing SQL each time would cost a third of it.
-type writer struct {
-	s                  *Store
-	cur, ins, put, del *sql.Stmt
-}
-
-func (s *Store) newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
-	wr := &writer{s: s}
-	for _, p := range []struct {
-		stmt  **sql.Stmt
-		query string
-	}{
-		{&wr.cur, "SELECT r.number, r.doc FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = ?"},
-		// Numbers continue across a delete, so a recreated work keeps its history.
-		{&wr.ins, `INSERT INTO revisions (work_id, number, op, author, note, created_at, doc)
-			VALUES (?1, (SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE work_id = ?1), ?2, ?3, ?4, ?5, ?6)
-			RETURNING seq, number`},
-		{&wr.put, "INSERT INTO works (id, seq) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET seq = ?2"},
-		{&wr.del, "DELETE FROM works WHERE id = ?"},
-	} {
-		stmt, err := tx.PrepareContext(ctx, p.query)
-		if err != nil {
-			wr.close()
-			return nil, err
-		}
-		*p.stmt = stmt
-	}
-	return wr, nil
-}
-
-func (wr *writer) close() {
-	for _, st := range []*sql.Stmt{wr.cur, wr.ins, wr.put, wr.del} {
-		if st != nil {
-			st.Close()
-		}
-	}
-}
-
-// current returns the current revision number and document of a work, or 0
-// and nil if there is none.
-func (wr *writer) current(ctx context.Context, id string) (int, []byte, error) {
-	var (
-		n   int
-		doc []byte
-	)
-	err := wr.cur.QueryRowContext(ctx, id).Scan(&n, &doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil, nil
-	}
-	return n, doc, err
-}
-
-// insertRevision records a write and points the works table at it.
-func (wr *writer) insertRevision(ctx context.Context, id string, op catalog.Op, w *catalog.Work, doc []byte, ch catalog.Change) (catalog.Revision, error) {
-	now := wr.s.now().UTC()
-	var (
-		seq    int64
-		number int
-	)
-	err := wr.ins.QueryRowContext(ctx, id, string(op), ch.Author, ch.Note, now.Format(time.RFC3339Nano), doc).Scan(&seq, &number)
-	if err != nil {
-		return catalog.Revision{}, err
-	}
-	if op == catalog.OpDelete {
-		_, err = wr.del.ExecContext(ctx, id)
-	} else {
-		_, err = wr.put.ExecContext(ctx, id, seq)
-	}
-	if err != nil {
-		return catalog.Revision{}, err
-	}
-	return catalog.Revision{WorkID: id, Number: number, Seq: seq, Op: op, Author: ch.Author, Note: ch.Note, Time: now, Work: w}, nil
+func revision(ctx context.Context, q querier, id string, n int) (catalog.Revision, error) {
+	r, err := scanRevision(q.QueryRowContext(ctx, revisionQuery, id, n))
+	return r, notFound(err, fmt.Sprintf("work %q revision %d", id, n))
 }
 
 // Revisions returns every revision of a work, oldest first, including those
 // of a deleted work; catalog.ErrNotFound if there are none.
 func (s *Store) Revisions(ctx context.Context, id string) ([]catalog.Revision, error) {
-	revs, err := s.queryRevisions(ctx,
+	revs, err := queryAll(ctx, s.db, scanRevision,
 		"SELECT "+revisionColumns+" FROM revisions r WHERE r.work_id = ? ORDER BY r.number", id)
 	if err == nil && len(revs) == 0 {
 		err = fmt.Errorf("work %q: %w", id, catalog.ErrNotFound)
@@ -216,8 +71,34 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]catalog.Revision, e
 // Changes returns up to limit revisions with a sequence number after after,
 // in sequence order: what the search index must apply to catch up.
 func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]catalog.Revision, error) {
-	return s.queryRevisions(ctx,
+	return queryAll(ctx, s.db, scanRevision,
 		"SELECT "+revisionColumns+" FROM revisions r WHERE r.seq > ? ORDER BY r.seq LIMIT ?", after, limit)
+}
+
+// History returns revisions newest first, as f selects them.
+func (s *Store) History(ctx context.Context, f catalog.HistoryFilter) ([]catalog.Revision, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if f.Author != "" {
+		where, args = append(where, "r.author = ?"), append(args, f.Author)
+	}
+	if f.WorkID != "" {
+		where, args = append(where, "r.work_id = ?"), append(args, f.WorkID)
+	}
+	if f.Before > 0 {
+		where, args = append(where, "r.seq < ?"), append(args, f.Before)
+	}
+	q := "SELECT " + revisionColumns + " FROM revisions r"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	return queryAll(ctx, s.db, scanRevision, q+" ORDER BY r.seq DESC LIMIT ?", append(args, limit)...)
 }
 
 // LastSeq returns the sequence number of the latest write, 0 for none.
@@ -232,23 +113,6 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM works").Scan(&n)
 	return n, err
-}
-
-func (s *Store) queryRevisions(ctx context.Context, query string, args ...any) ([]catalog.Revision, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var revs []catalog.Revision
-	for rows.Next() {
-		r, err := scanRevision(rows)
-		if err != nil {
-			return nil, err
-		}
-		revs = append(revs, r)
-	}
-	return revs, rows.Err()
 }
 
 // Each calls fn with every current work in id order, reading one at a time.
@@ -288,4 +152,99 @@ func (s *Store) EachRaw(ctx context.Context, fn func(doc []byte) error) error {
 		}
 	}
 	return rows.Err()
+}
+
+// Head returns the latest revision number of a work and its current JSON.
+func (t *tx) Head(ctx context.Context, id string) (catalog.Head, error) {
+	var (
+		h   catalog.Head
+		op  sql.NullString
+		doc []byte
+	)
+	// The latest revision, whatever its op: numbering continues across a
+	// delete, so a recreated work keeps its history.
+	err := t.queryRow(ctx, "SELECT number, op, doc FROM revisions WHERE work_id = ? ORDER BY number DESC LIMIT 1", id).
+		Scan(&h.Number, &op, &doc)
+	switch {
+	case err == sql.ErrNoRows:
+		return catalog.Head{}, nil
+	case err != nil:
+		return h, err
+	}
+	h.Deleted = op.String == string(catalog.OpDelete)
+	if !h.Deleted {
+		h.Doc = doc
+	}
+	return h, nil
+}
+
+// Revision returns revision n of a work, seeing this transaction's writes.
+func (t *tx) Revision(ctx context.Context, id string, n int) (catalog.Revision, error) {
+	r, err := scanRevision(t.queryRow(ctx, revisionQuery, id, n))
+	return r, notFound(err, fmt.Sprintf("work %q revision %d", id, n))
+}
+
+// Append records a revision and points the works table at it.
+func (t *tx) Append(ctx context.Context, r catalog.Revision, doc []byte) (catalog.Revision, error) {
+	if r.Op != catalog.OpDelete && doc == nil {
+		return r, fmt.Errorf("append %q revision %d: a %s needs the work's JSON", r.WorkID, r.Number, r.Op)
+	}
+	if r.Op == catalog.OpDelete {
+		doc = nil
+	}
+	// The number is checked in the insert itself: no row means it is not
+	// the next one.
+	err := t.queryRow(ctx, `INSERT INTO revisions (work_id, number, op, author, note, created_at, doc)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+		WHERE ?2 = (SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE work_id = ?1)
+		RETURNING seq`,
+		r.WorkID, r.Number, string(r.Op), r.Author, r.Note, fmtTime(r.Time), doc).Scan(&r.Seq)
+	if err == sql.ErrNoRows || isUnique(err) {
+		return r, fmt.Errorf("work %q: revision %d is not the next one: %w", r.WorkID, r.Number, catalog.ErrConflict)
+	}
+	if err != nil {
+		return r, err
+	}
+	if r.Op == catalog.OpDelete {
+		_, err = t.exec(ctx, "DELETE FROM works WHERE id = ?", r.WorkID)
+	} else {
+		_, err = t.exec(ctx, "INSERT INTO works (id, seq) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET seq = ?2", r.WorkID, r.Seq)
+	}
+	return r, err
+}
+
+// Meta returns a catalog-wide setting.
+func (t *tx) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := t.queryRow(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	return v, notFound(err, fmt.Sprintf("setting %q", key))
+}
+
+// SetMeta sets a catalog-wide setting.
+func (t *tx) SetMeta(ctx context.Context, key, value string) error {
+	_, err := t.exec(ctx, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2", key, value)
+	return err
+}
+
+// Remember records key in a temporary table, which lives on this
+// transaction's connection and is emptied at the transaction's first use.
+func (t *tx) Remember(ctx context.Context, key string, value int) (int, bool, error) {
+	if !t.remembering {
+		for _, q := range []string{
+			"CREATE TEMP TABLE IF NOT EXISTS remembered (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+			"DELETE FROM remembered",
+		} {
+			if _, err := t.tx.ExecContext(ctx, q); err != nil {
+				return 0, false, err
+			}
+		}
+		t.remembering = true
+	}
+	err := t.queryRow(ctx, "INSERT INTO remembered (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING 1", key, value).Scan(new(int))
+	if err != sql.ErrNoRows {
+		return 0, false, err
+	}
+	var first int
+	err = t.queryRow(ctx, "SELECT value FROM remembered WHERE key = ?", key).Scan(&first)
+	return first, err == nil, err
 }

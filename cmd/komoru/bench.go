@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -264,16 +263,14 @@ func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) 
 
 // importCorpus imports the corpus through the normal import path: one
 // bad line and nothing is imported.
-func importCorpus(ctx context.Context, e *env, store interface {
-	Import(context.Context, io.Reader, catalog.ImportOptions) (catalog.ImportReport, error)
-}, name string) (catalog.ImportReport, error) {
+func importCorpus(ctx context.Context, e *env, store catalog.Writer, name string) (catalog.ImportReport, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return catalog.ImportReport{}, err
 	}
 	defer f.Close()
 	var problems []string
-	ir, err := store.Import(ctx, bufio.NewReaderSize(f, 1<<20), catalog.ImportOptions{
+	ir, err := catalog.Import(ctx, store, bufio.NewReaderSize(f, 1<<20), catalog.ImportOptions{
 		Change:    catalog.Change{Author: "bench", Note: "bench corpus"},
 		OnProblem: func(le *catalog.LineError) { problems = append(problems, le.Problems()...) },
 	})

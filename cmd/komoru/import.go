@@ -60,12 +60,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// importer is what importFile needs of the store.
-type importer interface {
-	Import(ctx context.Context, r io.Reader, opts catalog.ImportOptions) (catalog.ImportReport, error)
-}
-
-func importFile(ctx context.Context, e *env, store importer, name string, cfg *config, prefix string) (catalog.ImportReport, error) {
+func importFile(ctx context.Context, e *env, store catalog.Writer, name string, cfg *config, prefix string) (catalog.ImportReport, error) {
 	var r io.Reader = e.stdin
 	var size int64 = -1
 	if name != "-" {
@@ -90,7 +85,7 @@ func importFile(ctx context.Context, e *env, store importer, name string, cfg *c
 			progressbar.OptionThrottle(100_000_000))
 		r = io.TeeReader(r, bar)
 	}
-	rep, err := store.Import(ctx, r, catalog.ImportOptions{
+	rep, err := catalog.Import(ctx, store, r, catalog.ImportOptions{
 		Change:  catalog.Change{Author: cfg.author, Note: "import " + name},
 		Partial: cfg.partial,
 		OnProblem: func(le *catalog.LineError) {

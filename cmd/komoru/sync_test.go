@@ -68,7 +68,7 @@ func TestServeSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Delete(ctx, "zyzzyva-manga", 0, catalog.Change{Author: "test"}); err != nil {
+	if _, err := catalog.DeleteWork(ctx, store, "zyzzyva-manga", 0, catalog.Change{Author: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()
