@@ -181,4 +181,3 @@ func parseLines(ctx context.Context, dec *Decoder, out chan<- parsedLine) {
 		}
 	}
 }
-
