@@ -3,7 +3,10 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -33,6 +36,9 @@ func errNotFound(msg string) error {
 	return &httpError{status: http.StatusNotFound, code: "not_found", msg: msg}
 }
 
+// errNotYet answers a route whose handler is still being written.
+var errNotYet = &httpError{status: http.StatusNotImplemented, code: "not_implemented", msg: "not yet"}
+
 // statusClientClosed is what nginx logs for a client that went away.
 const statusClientClosed = 499
 
@@ -44,6 +50,7 @@ var sentinels = []struct {
 }{
 	{catalog.ErrNotFound, http.StatusNotFound, "not_found"},
 	{catalog.ErrConflict, http.StatusConflict, "conflict"},
+	{catalog.ErrBadCredentials, http.StatusUnauthorized, "unauthorized"},
 	{context.Canceled, statusClientClosed, "canceled"},
 	{context.DeadlineExceeded, http.StatusServiceUnavailable, "timeout"},
 }
@@ -52,14 +59,23 @@ var sentinels = []struct {
 // text is logged, never shown.
 func toStatus(err error) (int, apiError) {
 	var (
-		he *httpError
-		ve *catalog.ValidationError
+		he    *httpError
+		ve    *catalog.ValidationError
+		stale *catalog.StaleError
+		thr   *catalog.ThrottledError
+		big   *http.MaxBytesError
 	)
 	switch {
 	case errors.As(err, &he):
 		return he.status, apiError{Code: he.code, Message: he.msg, Fields: he.fields}
 	case errors.As(err, &ve):
-		return http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "the work is not valid", Fields: ve.Fields}
+		return http.StatusUnprocessableEntity, apiError{Code: "invalid", Message: "the input is not valid", Fields: ve.Fields}
+	case errors.As(err, &stale):
+		return http.StatusPreconditionFailed, apiError{Code: "stale", Message: stale.Error() + "; reload it and apply your change again"}
+	case errors.As(err, &thr):
+		return http.StatusTooManyRequests, apiError{Code: "throttled", Message: thr.Error()}
+	case errors.As(err, &big):
+		return http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Message: fmt.Sprintf("the body is larger than %d bytes", big.Limit)}
 	}
 	for _, s := range sentinels {
 		if errors.Is(err, s.err) {
@@ -72,6 +88,10 @@ func toStatus(err error) (int, apiError) {
 // writeError writes err as JSON for the API and as an error page elsewhere.
 func (s *Server) writeError(c *gin.Context, err error) {
 	status, body := toStatus(err)
+	var thr *catalog.ThrottledError
+	if errors.As(err, &thr) {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(thr.RetryAfter.Seconds()))))
+	}
 	if status == statusClientClosed {
 		c.Status(status) // nobody is listening
 		return

@@ -81,3 +81,16 @@ func securityHeaders(c *gin.Context) {
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 	c.Next()
 }
+
+// maxBody bounds a request body: a work's JSON is a few kilobytes, an
+// edit form a little more.
+const maxBody = 1 << 20
+
+// limitBody refuses bodies over maxBody: reading past it fails with an
+// *http.MaxBytesError, which is a 413.
+func limitBody(c *gin.Context) {
+	if c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+	}
+	c.Next()
+}

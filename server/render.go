@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/komoru/komoru/catalog"
 )
 
 // pageFiles lists each page and its template; parsePages checks that every
@@ -18,6 +19,18 @@ var pageFiles = map[string]string{
 	"codebook": "codebook.tmpl",
 	"stats":    "stats.tmpl",
 	"error":    "error.tmpl",
+	// Accounts.
+	"login":       "login.tmpl",
+	"invite":      "invite.tmpl",
+	"account":     "account.tmpl",
+	"admin_users": "admin_users.tmpl",
+	// Editing.
+	"edit": "edit.tmpl",
+	// History and review.
+	"history":  "history.tmpl",
+	"changes":  "changes.tmpl",
+	"review":   "review.tmpl",
+	"proposal": "proposal.tmpl",
 }
 
 // layout is what base.tmpl needs of every page.
@@ -27,7 +40,15 @@ type layout struct {
 	Section      string // "search", "codebook" or "stats": the navigation link marked current
 	Theme        string // "light" or "dark" from the preference cookie; "" follows the system
 	ShowSpoilers bool
+	// User is the signed-in user; nil for a reader.
+	User *catalog.User
 }
+
+// Curator reports whether the signed-in user may edit and review.
+func (l layout) Curator() bool { return l.User != nil && l.User.Role.AtLeast(catalog.RoleCurator) }
+
+// Admin reports whether the signed-in user manages accounts.
+func (l layout) Admin() bool { return l.User != nil && l.User.Role.AtLeast(catalog.RoleAdmin) }
 
 // Page data: one typed struct per template.
 type (
@@ -39,7 +60,7 @@ type (
 )
 
 func (s *Server) layout(c *gin.Context, title string) layout {
-	l := layout{Title: title, Path: c.Request.URL.RequestURI(), ShowSpoilers: showSpoilers(c)}
+	l := layout{Title: title, Path: c.Request.URL.RequestURI(), ShowSpoilers: showSpoilers(c), User: viewer(c)}
 	switch theme, _ := c.Cookie(themeCookie); theme {
 	case "light", "dark":
 		l.Theme = theme
@@ -51,6 +72,14 @@ func (s *Server) layout(c *gin.Context, title string) layout {
 		l.Section = "codebook"
 	case strings.HasPrefix(p, "/stats"):
 		l.Section = "stats"
+	case strings.HasPrefix(p, "/changes"):
+		l.Section = "changes"
+	case strings.HasPrefix(p, "/review"):
+		l.Section = "review"
+	case p == "/works/new":
+		l.Section = "new"
+	case strings.HasPrefix(p, "/account"), strings.HasPrefix(p, "/admin"), p == "/login":
+		l.Section = "account"
 	}
 	return l
 }

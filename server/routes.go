@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/komoru/komoru/catalog"
 )
 
 func init() {
@@ -17,10 +18,15 @@ func (s *Server) routes() http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = true
-	// komoru is served directly or behind a proxy that the operator
-	// configures; until then no client-supplied forwarding header is trusted.
-	_ = r.SetTrustedProxies(nil)
-	r.Use(s.requestID, s.accessLog, s.recoverPanic, securityHeaders)
+	// komoru is served directly, or behind the proxies the operator names
+	// (--trusted-proxy); no one else's forwarding header is trusted.
+	_ = r.SetTrustedProxies(s.trusted)
+	r.Use(s.requestID, s.accessLog, s.recoverPanic, securityHeaders, s.crossOrigin, limitBody, s.authenticate)
+	var (
+		contributor = s.requireRole(catalog.RoleContributor)
+		curator     = s.requireRole(catalog.RoleCurator)
+		admin       = s.requireRole(catalog.RoleAdmin)
+	)
 
 	r.GET("/healthz", s.handle(s.health))
 
@@ -28,6 +34,16 @@ func (s *Server) routes() http.Handler {
 	api.GET("/search", s.handle(s.apiSearch))
 	api.GET("/codebook", s.handle(s.apiCodebook))
 	api.GET("/works/:id", s.handle(s.apiGetWork))
+	api.GET("/works/:id/revisions", s.handle(s.apiRevisions))
+	api.GET("/works/:id/revisions/:n", s.handle(s.apiRevision))
+	// Writes: a curator's is a revision, a contributor's a proposal (202).
+	api.POST("/works", contributor, s.handle(s.apiCreateWork))
+	api.PUT("/works/:id", contributor, s.handle(s.apiUpdateWork))
+	api.DELETE("/works/:id", contributor, s.handle(s.apiDeleteWork))
+	api.GET("/proposals", contributor, s.handle(s.apiProposals))
+	api.GET("/proposals/:pid", contributor, s.handle(s.apiGetProposal))
+	api.POST("/proposals/:pid/accept", curator, s.handle(s.apiAcceptProposal))
+	api.POST("/proposals/:pid/reject", curator, s.handle(s.apiRejectProposal))
 
 	r.GET("/", s.handle(s.pageSearch))
 	r.GET("/works/:id", s.handle(s.pageWork))
@@ -37,6 +53,37 @@ func (s *Server) routes() http.Handler {
 	r.POST("/prefs", s.handle(s.prefs))
 	r.GET("/static/*path", s.static.serve)
 	r.GET("/favicon.ico", s.static.favicon)
+
+	// Accounts.
+	r.GET("/login", s.handle(s.pageLogin))
+	r.POST("/login", s.handle(s.postLogin))
+	r.POST("/logout", s.handle(s.postLogout))
+	r.GET("/invite/:token", s.handle(s.pageInvite))
+	r.POST("/invite/:token", s.handle(s.postInvite))
+	r.GET("/account", contributor, s.handle(s.pageAccount))
+	r.POST("/account/password", contributor, s.handle(s.postPassword))
+	r.POST("/account/tokens", contributor, s.handle(s.postToken))
+	r.POST("/account/tokens/:tid/revoke", contributor, s.handle(s.postRevokeToken))
+	r.GET("/admin/users", admin, s.handle(s.pageAdminUsers))
+	r.POST("/admin/users", admin, s.handle(s.postAdminAddUser))
+	r.POST("/admin/users/:name", admin, s.handle(s.postAdminUser))
+
+	// Editing: contributors' saves become proposals, curators' revisions.
+	r.GET("/works/new", contributor, s.handle(s.pageNewWork))
+	r.POST("/works/new", contributor, s.handle(s.postNewWork))
+	r.GET("/works/:id/edit", contributor, s.handle(s.pageEditWork))
+	r.POST("/works/:id/edit", contributor, s.handle(s.postEditWork))
+	r.POST("/works/:id/delete", contributor, s.handle(s.postDeleteWork))
+
+	// History and review.
+	r.GET("/works/:id/history", s.handle(s.pageHistory))
+	r.POST("/works/:id/restore", curator, s.handle(s.postRestore))
+	r.GET("/changes", s.handle(s.pageChanges))
+	r.GET("/changes.atom", s.handle(s.changesFeed))
+	r.GET("/review", curator, s.handle(s.pageReview))
+	r.GET("/review/:pid", contributor, s.handle(s.pageProposal))
+	r.POST("/review/:pid/accept", curator, s.handle(s.postAccept))
+	r.POST("/review/:pid/reject", curator, s.handle(s.postReject))
 
 	r.NoRoute(s.handle(func(c *gin.Context) error {
 		return errNotFound("no page at " + c.Request.URL.Path)

@@ -11,29 +11,47 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/password"
 	"github.com/komoru/komoru/indexer"
 )
-
-// WorkStore is what the server reads of the catalog. *sqlite.Store
-// implements it; the server does not import the driver.
-type WorkStore interface {
-	Get(ctx context.Context, id string) (catalog.Revision, error)
-	Count(ctx context.Context) (int, error)
-}
 
 // Searcher answers search queries. *indexer.Index implements it.
 type Searcher interface {
 	Search(ctx context.Context, q indexer.Query) (*indexer.Result, error)
 }
 
+// Indexer makes the catalog's latest changes searchable now, rather than
+// at the next poll: the server calls it after each write it makes, so a
+// save is searchable when its response arrives. *indexer.Index is one.
+type Indexer interface {
+	CatchUp(ctx context.Context) (int, error)
+}
+
 // Config is everything a Server needs; cmd/komoru fills it from flags.
 type Config struct {
-	Store    WorkStore
+	// Store is the catalog: everything the server reads and writes goes
+	// through the store contract. *sqlite.Store is one; the server does
+	// not import the driver.
+	Store    catalog.Store
 	Codebook *catalog.Codebook
 	// Search answers /api/v1/search; nil makes search unavailable (503).
 	Search Searcher
+	// Index, if set, is caught up after every write.
+	Index Indexer
+	// TrustedProxies are the addresses or CIDR prefixes of reverse proxies
+	// in front of komoru: their X-Forwarded-For names the client (for
+	// sign-in throttling), and requests through them get Secure cookies.
+	TrustedProxies []string
+	// Password is the argon2id cost of new password hashes; zero means
+	// password.Default. Tests lower it.
+	Password password.Params
+	// Now is the clock of sessions, tokens and revisions; nil is time.Now.
+	Now func() time.Time
 	// Assets holds templates/ and static/: web.FS, or os.DirFS("web") to
 	// edit templates without rebuilding.
 	Assets fs.FS
@@ -43,13 +61,20 @@ type Config struct {
 
 // Server serves the API and the pages.
 type Server struct {
-	store   WorkStore
+	store   catalog.Store
 	search  Searcher
+	index   Indexer
+	now     func() time.Time
+	pwp     password.Params
+	proxies []netip.Prefix
+	csrf    *http.CrossOriginProtection
 	cb      *catalog.Codebook
 	log     *slog.Logger
 	pages   map[string]*template.Template
 	static  *staticFiles
 	handler http.Handler
+
+	trusted []string // as configured, for Gin's client-address rules
 
 	statsCache statsCache
 }
@@ -62,8 +87,18 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{store: cfg.Store, search: cfg.Search, cb: cfg.Codebook, log: cfg.Logger}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Password == (password.Params{}) {
+		cfg.Password = password.Default
+	}
+	s := &Server{store: cfg.Store, search: cfg.Search, index: cfg.Index, cb: cfg.Codebook, log: cfg.Logger,
+		now: cfg.Now, pwp: cfg.Password, csrf: http.NewCrossOriginProtection(), trusted: cfg.TrustedProxies}
 	var err error
+	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
 	if s.static, err = newStaticFiles(cfg.Assets); err != nil {
 		return nil, err
 	}
@@ -72,6 +107,18 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.handler = s.routes()
 	return s, nil
+}
+
+// afterWrite makes a write searchable before its response is sent. A
+// failure is only logged: the write is safe in the catalog, and the
+// index's own polling will catch up.
+func (s *Server) afterWrite(c *gin.Context) {
+	if s.index == nil {
+		return
+	}
+	if _, err := s.index.CatchUp(c.Request.Context()); err != nil {
+		s.log.Warn("search index catch-up after a write", "error", err)
+	}
 }
 
 // Handler returns the http.Handler that serves everything.

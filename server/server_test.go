@@ -3,45 +3,21 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/komoru/komoru/catalog"
-	"github.com/komoru/komoru/catalog/sqlite"
-	"github.com/komoru/komoru/indexer"
-	"github.com/komoru/komoru/web"
 )
 
-// newTestServer serves the shipped catalog from a real SQLite store through
+// newSiteServer serves the shipped catalog from a real SQLite store through
 // the real router.
-func newSiteServer(t *testing.T) *Server {
-	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := sqlite.Open(ctx, filepath.Join(dir, "catalog.db"), catalog.DefaultCodebook())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, _, err := catalog.Seed(ctx, store, catalog.Shipped(), catalog.Change{Author: "komoru"}); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := indexer.Open(ctx, filepath.Join(dir, "index"), store, indexer.Options{Codebook: store.Codebook()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	s, err := New(Config{Store: store, Search: ix, Codebook: store.Codebook(), Assets: web.FS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func newSiteServer(t *testing.T) *Server { return newSite(t).Server }
 
 func request(t *testing.T, s *Server, method, url string) *httptest.ResponseRecorder {
 	t.Helper()
@@ -133,13 +109,16 @@ func TestStaticCaching(t *testing.T) {
 	}
 }
 
+// zeroPages holds the zero value of every page's struct; the test files of
+// the pages add theirs in init.
+var zeroPages = map[string]any{"search": searchPage{}, "error": errorPage{}, "work": workPage{}, "codebook": codebookPage{}, "stats": statsPage{}}
+
 // TestTemplates executes every page with the zero value of its struct, so a
 // template that breaks on empty data fails here rather than for a user.
 func TestTemplates(t *testing.T) {
 	s := newSiteServer(t)
-	zero := map[string]any{"search": searchPage{}, "error": errorPage{}, "work": workPage{}, "codebook": codebookPage{}, "stats": statsPage{}}
 	for name := range pageFiles {
-		data, ok := zero[name]
+		data, ok := zeroPages[name]
 		if !ok {
 			t.Errorf("page %s has no zero value in this test", name)
 			continue
@@ -161,6 +140,11 @@ func TestErrorStatuses(t *testing.T) {
 		{&catalog.ValidationError{Fields: map[string]string{"title": "is required"}}, http.StatusUnprocessableEntity, "invalid"},
 		{&httpError{status: 400, code: "bad_request", msg: "size: must be 1 to 100"}, http.StatusBadRequest, "bad_request"},
 		{context.Canceled, statusClientClosed, "canceled"},
+		{fmt.Errorf("update: %w", &catalog.StaleError{WorkID: "a", Base: 1, Current: 2}), http.StatusPreconditionFailed, "stale"},
+		{fmt.Errorf("create: %w", catalog.ErrConflict), http.StatusConflict, "conflict"},
+		{&catalog.ThrottledError{RetryAfter: time.Minute}, http.StatusTooManyRequests, "throttled"},
+		{catalog.ErrBadCredentials, http.StatusUnauthorized, "unauthorized"},
+		{&http.MaxBytesError{Limit: 10}, http.StatusRequestEntityTooLarge, "too_large"},
 		{io.ErrUnexpectedEOF, http.StatusInternalServerError, "internal"},
 	}
 	for _, tt := range tests {

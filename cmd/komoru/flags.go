@@ -26,6 +26,7 @@ type config struct {
 	queries  string
 	repeats  string
 	warmups  string
+	proxies  string
 	// given holds the flags set on the command line or by environment.
 	given map[string]bool
 }
@@ -42,6 +43,8 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.data }},
 	{"addr", "KOMORU_ADDR", ":8080", "address to listen on",
 		func(c *config) any { return &c.addr }},
+	{"trusted-proxy", "KOMORU_TRUSTED_PROXY", "", "comma-separated addresses or CIDR prefixes of reverse proxies in front of komoru (they terminate TLS and name the client)",
+		func(c *config) any { return &c.proxies }},
 	{"seed", "KOMORU_SEED", "true", "load the shipped catalog into a data dir that has never had it",
 		func(c *config) any { return &c.seed }},
 	{"format", "KOMORU_FORMAT", "jsonl", "output format: jsonl or csv",
@@ -150,6 +153,17 @@ func (c *config) validate() error {
 		return usagef("--author must not be blank")
 	}
 	return nil
+}
+
+// trustedProxies splits --trusted-proxy into its entries.
+func (c *config) trustedProxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (c *config) logger(w io.Writer) *slog.Logger {

@@ -18,7 +18,7 @@ import (
 const followEvery = 250 * time.Millisecond
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "log-level")
+	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "trusted-proxy", "log-level")
 	if err != nil {
 		return err
 	}
@@ -43,9 +43,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer stopFollow()
 	go ix.Follow(followCtx, followEvery)
 
-	srv, err := server.New(server.Config{Store: store, Search: ix, Codebook: store.Codebook(), Assets: web.FS, Logger: log})
+	srv, err := server.New(server.Config{Store: store, Search: ix, Index: ix, Codebook: store.Codebook(),
+		Assets: web.FS, Logger: log, TrustedProxies: cfg.trustedProxies()})
 	if err != nil {
-		return err
+		return usagef("%v", err)
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

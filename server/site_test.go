@@ -1,0 +1,172 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/password"
+	"github.com/komoru/komoru/catalog/sqlite"
+	"github.com/komoru/komoru/indexer"
+	"github.com/komoru/komoru/web"
+)
+
+// site is the real thing for tests that sign in and write: the shipped
+// catalog in a real SQLite store, a real index that every write catches
+// up, the real router, and a clock the test moves.
+type site struct {
+	*Server
+	store *sqlite.Store
+	ix    *indexer.Index
+
+	mu  sync.Mutex
+	now time.Time
+}
+
+// testPassword is every test account's password.
+const testPassword = "correct horse battery staple"
+
+// fastHash keeps sign-ins in tests quick; the real cost is
+// password.Default, measured by its benchmark.
+var fastHash = password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "catalog.db"), catalog.DefaultCodebook())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, _, err := catalog.Seed(ctx, store, catalog.Shipped(), catalog.Change{Author: "komoru"}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := indexer.Open(ctx, filepath.Join(dir, "index"), store, indexer.Options{Codebook: store.Codebook()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	st := &site{store: store, ix: ix, now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
+	st.Server, err = New(Config{Store: store, Search: ix, Index: ix, Codebook: store.Codebook(), Assets: web.FS,
+		Password: fastHash, Now: st.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func (st *site) clock() time.Time {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.now
+}
+
+// advance moves the site's clock on.
+func (st *site) advance(d time.Duration) {
+	st.mu.Lock()
+	st.now = st.now.Add(d)
+	st.mu.Unlock()
+}
+
+// user creates an account with testPassword through its invite, as a
+// person would, and returns its name.
+func (st *site) user(t *testing.T, name string, role catalog.Role) string {
+	t.Helper()
+	ctx := context.Background()
+	invite, err := catalog.AddUser(ctx, st.store, name, role, st.clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := password.Hash(testPassword, fastHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := catalog.AcceptInvite(ctx, st.store, invite, hash, st.clock()); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// session returns the cookie of a new session of an existing user.
+func (st *site) session(t *testing.T, name string) *http.Cookie {
+	t.Helper()
+	token, err := catalog.StartSession(context.Background(), st.store, name, st.clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Cookie{Name: sessionCookie, Value: token}
+}
+
+// token returns a new API token of an existing user.
+func (st *site) token(t *testing.T, name string) string {
+	t.Helper()
+	secret, _, err := catalog.CreateToken(context.Background(), st.store, name, "test", time.Time{}, st.clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// req is one request a test sends through the real router.
+type req struct {
+	method, url string
+	body        string // sent as is
+	contentType string // for body; JSON when empty and body starts with '{'
+	form        map[string][]string
+	cookie      *http.Cookie
+	bearer      string
+	header      map[string]string
+}
+
+// do sends r through the site's handler. A form is posted as a browser on
+// the site would post it (same-origin).
+func (st *site) do(t *testing.T, r req) *httptest.ResponseRecorder {
+	t.Helper()
+	var body io.Reader
+	ct := r.contentType
+	switch {
+	case r.form != nil:
+		vals := make([]string, 0, len(r.form))
+		for k, vs := range r.form {
+			for _, v := range vs {
+				vals = append(vals, urlEscape(k)+"="+urlEscape(v))
+			}
+		}
+		body, ct = strings.NewReader(strings.Join(vals, "&")), "application/x-www-form-urlencoded"
+	case r.body != "":
+		body = strings.NewReader(r.body)
+		if ct == "" && strings.HasPrefix(r.body, "{") {
+			ct = "application/json"
+		}
+	}
+	hr := httptest.NewRequest(r.method, r.url, body)
+	if ct != "" {
+		hr.Header.Set("Content-Type", ct)
+	}
+	if r.form != nil {
+		hr.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	if r.cookie != nil {
+		hr.AddCookie(r.cookie)
+	}
+	if r.bearer != "" {
+		hr.Header.Set("Authorization", "Bearer "+r.bearer)
+	}
+	for k, v := range r.header {
+		hr.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	st.Handler().ServeHTTP(rec, hr)
+	return rec
+}
+
+func urlEscape(s string) string { return url.QueryEscape(s) }

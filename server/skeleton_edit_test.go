@@ -1,0 +1,6 @@
+package server
+
+// Placeholders until the pages' own structs land.
+func init() {
+	zeroPages["edit"] = errorPage{}
+}
