@@ -321,7 +321,7 @@ var proposalStates = []catalog.ProposalState{catalog.ProposalPending, catalog.Pr
 func (s *Server) apiProposals(c *gin.Context) error {
 	f := catalog.ProposalFilter{State: catalog.ProposalState(c.Query("state")), WorkID: c.Query("work"), Author: c.Query("author")}
 	if f.State != "" && !isProposalState(f.State) {
-		return &httpError{status: http.StatusBadRequest, code: "bad_request", msg: "bad parameter",
+		return &httpError{status: http.StatusBadRequest, code: "bad_parameter", msg: "bad parameter: state",
 			fields: map[string]string{"state": "must be pending, accepted or rejected"}}
 	}
 	if u := viewer(c); !u.Role.AtLeast(catalog.RoleCurator) {
