@@ -36,8 +36,9 @@ const maxDiffCells = 2000 * 2000
 // no spaces between words. Joining the keep and delete chunks gives old,
 // the keep and insert chunks new, except that spacing alone is not
 // compared (a kept word carries new's spacing). Adjacent chunks of one op
-// are merged. Texts too long to compare in bounded memory come back as one
-// deletion and one insertion.
+// are merged. Texts too long to compare in bounded memory, and rewrites
+// that keep fewer than a quarter of the words, come back as one deletion
+// and one insertion.
 func WordDiff(old, new string) []WordChunk {
 	a, b := splitWords(old), splitWords(new)
 	var d wordDiff
@@ -105,6 +106,13 @@ func (d *wordDiff) middle(a, b []word) {
 				lcs[i*w+j] = lcs[i*w+j+1]
 			}
 		}
+	}
+	// A rewrite that keeps a few small words ("his", "and") reads better
+	// as a replace than as a patchwork around them.
+	if int(lcs[0])*4 < max(n, m) {
+		d.add(WordDelete, a...)
+		d.add(WordInsert, b...)
+		return
 	}
 	// Walk the table, holding each changed run's deletions and insertions
 	// apart so that they read as "old words, then new words".

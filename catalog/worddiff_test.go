@@ -32,6 +32,9 @@ func TestWordDiff(t *testing.T) {
 		{"words deleted after new's last word", "a b c d", "a b",
 			[]WordChunk{keep("a b "), del("c d")}},
 		{"a moved word", "a b c", "c a b", []WordChunk{ins("c "), keep("a b "), del("c")}},
+		{"a rewrite keeping a few small words is a replace", "Hallucinated appliances and his lies show the fear of it.",
+			"He hides in his room for years, ashamed and afraid.",
+			[]WordChunk{del("Hallucinated appliances and his lies show the fear of it."), ins("He hides in his room for years, ashamed and afraid.")}},
 		{"Japanese by character", "部屋に閉じこもる", "部屋から出る",
 			[]WordChunk{keep("部屋"), del("に閉じこも"), ins("から出"), keep("る")}},
 	}
@@ -50,17 +53,17 @@ func TestWordDiff(t *testing.T) {
 				n = append(n, c.Text)
 			}
 		}
-		if got, want := words(strings.Join(o, "")), words(tt.old); got != want {
+		if got, want := spacedWords(strings.Join(o, "")), spacedWords(tt.old); got != want {
 			t.Errorf("%s: keep and delete give %q, want %q", tt.name, got, want)
 		}
-		if got, want := words(strings.Join(n, "")), words(tt.new); got != want {
+		if got, want := spacedWords(strings.Join(n, "")), spacedWords(tt.new); got != want {
 			t.Errorf("%s: keep and insert give %q, want %q", tt.name, got, want)
 		}
 	}
 }
 
-// words is s with its spacing made single spaces.
-func words(s string) string { return strings.Join(strings.Fields(s), " ") }
+// spacedWords is s with its spacing made single spaces.
+func spacedWords(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // TestWordDiffLong: two long texts that differ throughout are one
 // replace, not a 2,500 × 2,500 table; a small edit in a long text is

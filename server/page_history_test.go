@@ -22,11 +22,11 @@ func init() {
 	zeroPages["proposal"] = proposalPage{}
 }
 
-const nhk = "welcome-to-the-nhk-anime"
+const nhkAnime = "welcome-to-the-nhk-anime"
 
-// changed returns a work's current revision number and a copy of the
+// changedCopy returns a work's current revision number and a copy of the
 // work with change made to it.
-func (st *site) changed(t *testing.T, id string, change func(*catalog.Work)) (*catalog.Work, int) {
+func (st *site) changedCopy(t *testing.T, id string, change func(*catalog.Work)) (*catalog.Work, int) {
 	t.Helper()
 	cur, err := st.store.Get(context.Background(), id)
 	if err != nil {
@@ -38,11 +38,11 @@ func (st *site) changed(t *testing.T, id string, change func(*catalog.Work)) (*c
 	return &w, cur.Number
 }
 
-// edit saves a change to a work as author, the way a curator's save
+// revise saves a change to a work as author, the way a curator's save
 // does, one minute after the last, and returns the new revision.
-func (st *site) edit(t *testing.T, id, author, note string, change func(*catalog.Work)) catalog.Revision {
+func (st *site) revise(t *testing.T, id, author, note string, change func(*catalog.Work)) catalog.Revision {
 	t.Helper()
-	w, base := st.changed(t, id, change)
+	w, base := st.changedCopy(t, id, change)
 	st.advance(time.Minute)
 	rev, err := catalog.UpdateWork(context.Background(), st.store, w, base, catalog.Change{Author: author, Note: note, Time: st.clock()})
 	if err != nil {
@@ -60,9 +60,9 @@ func setEvidence(dim, evidence string) func(*catalog.Work) {
 	}
 }
 
-// searchIDs returns the ids the search API finds for q, after the index
+// foundIDs returns the ids the search API finds for q, after the index
 // has caught up with whatever the site's handlers made it catch up with.
-func (st *site) searchIDs(t *testing.T, q string) []string {
+func (st *site) foundIDs(t *testing.T, q string) []string {
 	t.Helper()
 	rec := st.do(t, req{method: "GET", url: "/api/v1/search?size=100&q=" + url.QueryEscape(q)})
 	var res searchResponse
@@ -76,9 +76,9 @@ func (st *site) searchIDs(t *testing.T, q string) []string {
 	return ids
 }
 
-// section returns the HTML of the element with the given id, up to its
+// elementHTML returns the HTML of the element with the given id, up to its
 // closing tag (elements of that tag are not nested in the tests' pages).
-func section(t *testing.T, page, tag, id string) string {
+func elementHTML(t *testing.T, page, tag, id string) string {
 	t.Helper()
 	m := regexp.MustCompile(`(?s)<` + tag + ` [^>]*id="` + regexp.QuoteMeta(id) + `"[^>]*>(.*?)</` + tag + `>`).FindStringSubmatch(page)
 	if m == nil {
@@ -90,8 +90,8 @@ func section(t *testing.T, page, tag, id string) string {
 func TestHistoryPage(t *testing.T) {
 	st := newSite(t)
 	cora := st.user(t, "cora", catalog.RoleCurator)
-	st.edit(t, nhk, cora, "evidence in his words", setEvidence("realism", "He hides in his room."))
-	st.edit(t, nhk, cora, "a closer reading\nof episode 1", func(w *catalog.Work) {
+	st.revise(t, nhkAnime, cora, "evidence in his words", setEvidence("realism", "He hides in his room."))
+	st.revise(t, nhkAnime, cora, "a closer reading\nof episode 1", func(w *catalog.Work) {
 		setEvidence("realism", "He hides alone in his room.")(w)
 		w.Title = "Welcome to the NHK"
 		c := w.Portrayal["recovery"]
@@ -99,7 +99,7 @@ func TestHistoryPage(t *testing.T) {
 		w.Portrayal["recovery"] = c
 	})
 
-	rec := st.do(t, req{method: "GET", url: "/works/" + nhk + "/history"})
+	rec := st.do(t, req{method: "GET", url: "/works/" + nhkAnime + "/history"})
 	if rec.Code != 200 {
 		t.Fatalf("history: %d", rec.Code)
 	}
@@ -112,18 +112,18 @@ func TestHistoryPage(t *testing.T) {
 	if strings.Join(order, " ") != "3 2 1" {
 		t.Errorf("revisions listed %v, want 3 2 1", order)
 	}
-	row3 := section(t, page, "tr", "rev-3")
+	row3 := elementHTML(t, page, "tr", "rev-3")
 	for _, want := range []string{`<a href="/changes?author=cora">cora</a>`, "a closer reading\nof episode 1", `<span class="op op-update">update</span>`, `datetime="2026-06-01T12:02:00Z"`} {
 		if !strings.Contains(row3, want) {
 			t.Errorf("revision 3's row lacks %q:\n%s", want, row3)
 		}
 	}
-	if !strings.Contains(section(t, page, "tr", "rev-1"), ">komoru</a>") {
+	if !strings.Contains(elementHTML(t, page, "tr", "rev-1"), ">komoru</a>") {
 		t.Error("revision 1 is not by komoru")
 	}
 	// The default diff: the latest against the one before, field by field,
 	// codings by label, evidence as a word diff, the spoiler hidden.
-	diff := section(t, page, "section", "diff")
+	diff := elementHTML(t, page, "section", "diff")
 	for _, want := range []string{
 		`<h2 id="diff-title">Revision 2 → revision 3</h2>`,
 		`<h3>Title</h3>`,
@@ -143,13 +143,13 @@ func TestHistoryPage(t *testing.T) {
 		t.Error("the diff shows a dimension that did not change")
 	}
 	// Readers may not restore.
-	if strings.Contains(page, "Restore this version") || strings.Contains(page, `action="/works/`+nhk+`/restore"`) {
+	if strings.Contains(page, "Restore this version") || strings.Contains(page, `action="/works/`+nhkAnime+`/restore"`) {
 		t.Error("a reader is offered a restore")
 	}
 
 	// Any two: the first against the latest, chosen in the form.
-	page = st.do(t, req{method: "GET", url: "/works/" + nhk + "/history?from=1&to=3"}).Body.String()
-	diff = section(t, page, "section", "diff")
+	page = st.do(t, req{method: "GET", url: "/works/" + nhkAnime + "/history?from=1&to=3"}).Body.String()
+	diff = elementHTML(t, page, "section", "diff")
 	if !strings.Contains(diff, "Revision 1 → revision 3") || !strings.Contains(diff, "<del>") || !strings.Contains(diff, "<h3>Title</h3>") {
 		t.Errorf("the diff of 1 and 3 is\n%s", diff)
 	}
@@ -157,18 +157,18 @@ func TestHistoryPage(t *testing.T) {
 		t.Error("the compare form does not show 1 and 3 chosen")
 	}
 	// The first revision alone: the work as created.
-	page = st.do(t, req{method: "GET", url: "/works/" + nhk + "/history?to=1"}).Body.String()
-	if diff := section(t, page, "section", "diff"); !strings.Contains(diff, "Revision 1, from nothing") || !strings.Contains(diff, `<span class="side">Before</span><p class="muted">nothing</p>`) {
+	page = st.do(t, req{method: "GET", url: "/works/" + nhkAnime + "/history?to=1"}).Body.String()
+	if diff := elementHTML(t, page, "section", "diff"); !strings.Contains(diff, "Revision 1, from nothing") || !strings.Contains(diff, `<span class="side">Before</span><p class="muted">nothing</p>`) {
 		t.Errorf("the diff of revision 1 is\n%s", diff)
 	}
 
 	// A curator may restore any revision but the latest.
 	cookie := st.session(t, cora)
-	page = st.do(t, req{method: "GET", url: "/works/" + nhk + "/history", cookie: cookie}).Body.String()
+	page = st.do(t, req{method: "GET", url: "/works/" + nhkAnime + "/history", cookie: cookie}).Body.String()
 	if got := strings.Count(page, "Restore this version"); got != 2 {
 		t.Errorf("%d restore links, want 2 (revisions 1 and 2)", got)
 	}
-	if strings.Contains(section(t, page, "tr", "rev-3"), "Restore this version") {
+	if strings.Contains(elementHTML(t, page, "tr", "rev-3"), "Restore this version") {
 		t.Error("the latest revision offers a restore")
 	}
 
@@ -176,9 +176,9 @@ func TestHistoryPage(t *testing.T) {
 		url    string
 		status int
 	}{
-		{"/works/" + nhk + "/history?to=4", 404},
-		{"/works/" + nhk + "/history?from=x", 400},
-		{"/works/" + nhk + "/history?to=-1", 400},
+		{"/works/" + nhkAnime + "/history?to=4", 404},
+		{"/works/" + nhkAnime + "/history?from=x", 400},
+		{"/works/" + nhkAnime + "/history?to=-1", 400},
 		{"/works/no-such-work/history", 404},
 	} {
 		if rec := st.do(t, req{method: "GET", url: tt.url}); rec.Code != tt.status {
@@ -192,24 +192,24 @@ func TestRestore(t *testing.T) {
 	ctx := context.Background()
 	cora := st.user(t, "cora", catalog.RoleCurator)
 	connie := st.user(t, "connie", catalog.RoleContributor)
-	st.edit(t, nhk, cora, "a title to find", func(w *catalog.Work) { w.Title = "Zanzibarquux" })
-	st.edit(t, nhk, cora, "back to the usual title", func(w *catalog.Work) { w.Title = "Welcome to the N.H.K." })
+	st.revise(t, nhkAnime, cora, "a title to find", func(w *catalog.Work) { w.Title = "Zanzibarquux" })
+	st.revise(t, nhkAnime, cora, "back to the usual title", func(w *catalog.Work) { w.Title = "Welcome to the N.H.K." })
 	if _, err := st.ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if ids := st.searchIDs(t, "Zanzibarquux"); len(ids) != 0 {
+	if ids := st.foundIDs(t, "Zanzibarquux"); len(ids) != 0 {
 		t.Fatalf("before the restore the search finds %v", ids)
 	}
 	restore := func(n, base, note string) map[string][]string {
 		return map[string][]string{"n": {n}, "base": {base}, "note": {note}}
 	}
 	cookie := st.session(t, cora)
-	url := "/works/" + nhk + "/restore"
+	url := "/works/" + nhkAnime + "/restore"
 
 	// The restore page: the diff from the current revision to the one
 	// restored, and the form.
-	page := st.do(t, req{method: "GET", url: "/works/" + nhk + "/history?from=3&to=2", cookie: cookie}).Body.String()
-	form := section(t, page, "section", "restore")
+	page := st.do(t, req{method: "GET", url: "/works/" + nhkAnime + "/history?from=3&to=2", cookie: cookie}).Body.String()
+	form := elementHTML(t, page, "section", "restore")
 	for _, want := range []string{`name="n" value="2"`, `name="base" value="3"`, `<button type="submit">Restore revision 2</button>`} {
 		if !strings.Contains(form, want) {
 			t.Errorf("the restore form lacks %s", want)
@@ -245,22 +245,22 @@ func TestRestore(t *testing.T) {
 			}
 		}
 	}
-	if revs, _ := st.store.Revisions(ctx, nhk); len(revs) != 3 {
+	if revs, _ := st.store.Revisions(ctx, nhkAnime); len(revs) != 3 {
 		t.Fatalf("refused restores made revisions: %d", len(revs))
 	}
 
 	rec := st.do(t, req{method: "POST", url: url, form: restore("2", "3", "the findable title was right"), cookie: cookie})
-	if rec.Code != 303 || rec.Header().Get("Location") != "/works/"+nhk {
+	if rec.Code != 303 || rec.Header().Get("Location") != "/works/"+nhkAnime {
 		t.Fatalf("restore = %d to %q", rec.Code, rec.Header().Get("Location"))
 	}
-	cur, err := st.store.Get(ctx, nhk)
+	cur, err := st.store.Get(ctx, nhkAnime)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cur.Number != 4 || cur.Work.Title != "Zanzibarquux" || cur.Author != "cora" || cur.Note != "the findable title was right" {
 		t.Errorf("after the restore the work is revision %d %q by %s (%q)", cur.Number, cur.Work.Title, cur.Author, cur.Note)
 	}
-	if ids := st.searchIDs(t, "Zanzibarquux"); !slices.Equal(ids, []string{nhk}) {
+	if ids := st.foundIDs(t, "Zanzibarquux"); !slices.Equal(ids, []string{nhkAnime}) {
 		t.Errorf("right after the restore the search finds %v", ids)
 	}
 }
@@ -271,39 +271,39 @@ func TestUndelete(t *testing.T) {
 	st := newSite(t)
 	ctx := context.Background()
 	cora := st.user(t, "cora", catalog.RoleCurator)
-	if _, err := catalog.DeleteWork(ctx, st.store, nhk, catalog.BaseAny, catalog.Change{Author: cora, Note: "not a real work", Time: st.clock()}); err != nil {
+	if _, err := catalog.DeleteWork(ctx, st.store, nhkAnime, catalog.BaseAny, catalog.Change{Author: cora, Note: "not a real work", Time: st.clock()}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if rec := st.do(t, req{method: "GET", url: "/works/" + nhk}); rec.Code != 404 {
+	if rec := st.do(t, req{method: "GET", url: "/works/" + nhkAnime}); rec.Code != 404 {
 		t.Fatalf("the deleted work's page: %d", rec.Code)
 	}
-	if slices.Contains(st.searchIDs(t, "Welcome to the NHK"), nhk) {
+	if slices.Contains(st.foundIDs(t, "Welcome to the NHK"), nhkAnime) {
 		t.Fatal("the deleted work is still found")
 	}
 	cookie := st.session(t, cora)
-	rec := st.do(t, req{method: "GET", url: "/works/" + nhk + "/history", cookie: cookie})
+	rec := st.do(t, req{method: "GET", url: "/works/" + nhkAnime + "/history", cookie: cookie})
 	page := rec.Body.String()
 	if rec.Code != 200 || !strings.Contains(page, "This work is deleted") || !strings.Contains(page, "Revision 2 deletes the work.") {
 		t.Fatalf("the deleted work's history: %d\n%s", rec.Code, page)
 	}
-	if !strings.Contains(section(t, page, "tr", "rev-1"), "Restore this version") || strings.Contains(section(t, page, "tr", "rev-2"), "Restore this version") {
+	if !strings.Contains(elementHTML(t, page, "tr", "rev-1"), "Restore this version") || strings.Contains(elementHTML(t, page, "tr", "rev-2"), "Restore this version") {
 		t.Error("the restore links are not on revision 1 alone")
 	}
-	rec = st.do(t, req{method: "POST", url: "/works/" + nhk + "/restore", cookie: cookie,
+	rec = st.do(t, req{method: "POST", url: "/works/" + nhkAnime + "/restore", cookie: cookie,
 		form: map[string][]string{"n": {"1"}, "base": {"2"}, "note": {"it is real after all"}}})
 	if rec.Code != 303 {
 		t.Fatalf("undelete: %d %s", rec.Code, rec.Body)
 	}
-	if rec := st.do(t, req{method: "GET", url: "/works/" + nhk}); rec.Code != 200 {
+	if rec := st.do(t, req{method: "GET", url: "/works/" + nhkAnime}); rec.Code != 200 {
 		t.Errorf("the restored work's page: %d", rec.Code)
 	}
-	if !slices.Contains(st.searchIDs(t, "Welcome to the NHK"), nhk) {
+	if !slices.Contains(st.foundIDs(t, "Welcome to the NHK"), nhkAnime) {
 		t.Error("the restored work is not found")
 	}
-	cur, _ := st.store.Get(ctx, nhk)
+	cur, _ := st.store.Get(ctx, nhkAnime)
 	if cur.Number != 3 || cur.Op != catalog.OpCreate {
 		t.Errorf("the undelete is revision %d, op %s; want 3, create", cur.Number, cur.Op)
 	}
@@ -324,18 +324,18 @@ func TestChangesPage(t *testing.T) {
 	const jelly = "princess-jellyfish-manga"
 	cora := st.user(t, "cora", catalog.RoleCurator)
 	cid := st.user(t, "cid", catalog.RoleCurator)
-	st.edit(t, nhk, cora, "retitled", func(w *catalog.Work) { w.Title = "Welcome to the NHK" })
-	st.edit(t, jelly, cid, "evidence", setEvidence("realism", "Tsukimi hides in the house."))
-	st.edit(t, jelly, cora, "a tone", func(w *catalog.Work) { w.Portrayal["tone"] = catalog.Coding{Value: "comedic"} })
+	st.revise(t, nhkAnime, cora, "retitled", func(w *catalog.Work) { w.Title = "Welcome to the NHK" })
+	st.revise(t, jelly, cid, "evidence", setEvidence("realism", "Tsukimi hides in the house."))
+	st.revise(t, jelly, cora, "a tone", func(w *catalog.Work) { w.Portrayal["tone"] = catalog.Coding{Value: "comedic"} })
 
 	for _, tt := range []struct {
 		query string
 		want  []string
 	}{
-		{"author=cora", []string{"/works/" + jelly + "/history?to=3#diff", "/works/" + nhk + "/history?to=2#diff"}},
+		{"author=cora", []string{"/works/" + jelly + "/history?to=3#diff", "/works/" + nhkAnime + "/history?to=2#diff"}},
 		{"author=cid", []string{"/works/" + jelly + "/history?to=2#diff"}},
 		{"work=" + jelly, []string{"/works/" + jelly + "/history?to=3#diff", "/works/" + jelly + "/history?to=2#diff", "/works/" + jelly + "/history?to=1#diff"}},
-		{"author=cora&work=" + nhk, []string{"/works/" + nhk + "/history?to=2#diff"}},
+		{"author=cora&work=" + nhkAnime, []string{"/works/" + nhkAnime + "/history?to=2#diff"}},
 		{"author=nobody", nil},
 	} {
 		rec := st.do(t, req{method: "GET", url: "/changes?" + tt.query})
@@ -418,16 +418,16 @@ type atomFeedIn struct {
 func TestChangesFeed(t *testing.T) {
 	st := newSite(t)
 	cora := st.user(t, "cora", catalog.RoleCurator)
-	st.edit(t, nhk, cora, "evidence in his words", setEvidence("realism", "He hides."))
-	st.edit(t, nhk, cora, "retitled", func(w *catalog.Work) { w.Title = "Welcome to the NHK" })
+	st.revise(t, nhkAnime, cora, "evidence in his words", setEvidence("realism", "He hides."))
+	st.revise(t, nhkAnime, cora, "retitled", func(w *catalog.Work) { w.Title = "Welcome to the NHK" })
 
 	for _, tt := range []struct {
 		query   string
 		entries int
 	}{
 		{"author=cora", 2},
-		{"work=" + nhk, 3},
-		{"author=cora&work=" + nhk, 2},
+		{"work=" + nhkAnime, 3},
+		{"author=cora&work=" + nhkAnime, 2},
 		{"author=nobody", 0},
 		{"", changesPerPage},
 	} {
@@ -469,7 +469,7 @@ func TestChangesFeed(t *testing.T) {
 		if tt.query == "author=cora" {
 			e := feed.Entries[0]
 			if e.Title != "Welcome to the NHK revision 3 by cora" || e.Summary != "retitled (changed: Title)" ||
-				e.Link.Href != "http://example.com/works/"+nhk+"/history?to=3#diff" || e.Updated != "2026-06-01T12:02:00Z" {
+				e.Link.Href != "http://example.com/works/"+nhkAnime+"/history?to=3#diff" || e.Updated != "2026-06-01T12:02:00Z" {
 				t.Errorf("the newest entry is %+v", e)
 			}
 			if got := feed.Entries[1].Summary; got != "evidence in his words (changed: Realism)" {
@@ -479,32 +479,32 @@ func TestChangesFeed(t *testing.T) {
 	}
 }
 
-// TestProvenance: the work page names, beside each coded dimension, who
+// TestWorkProvenance: the work page names, beside each coded dimension, who
 // last changed it, linked to that revision's diff.
 func TestWorkProvenance(t *testing.T) {
 	st := newSite(t)
 	cora := st.user(t, "cora", catalog.RoleCurator)
 	cid := st.user(t, "cid", catalog.RoleCurator)
-	st.edit(t, nhk, cora, "evidence", setEvidence("realism", "He hides."))
-	st.edit(t, nhk, cid, "tone", setEvidence("tone", "Mostly bleak."))
+	st.revise(t, nhkAnime, cora, "evidence", setEvidence("realism", "He hides."))
+	st.revise(t, nhkAnime, cid, "tone", setEvidence("tone", "Mostly bleak."))
 	st.advance(24 * time.Hour)
-	st.edit(t, nhk, cid, "a fact", func(w *catalog.Work) { w.Title = "Welcome to the NHK" })
+	st.revise(t, nhkAnime, cid, "a fact", func(w *catalog.Work) { w.Title = "Welcome to the NHK" })
 
-	page := st.do(t, req{method: "GET", url: "/works/" + nhk}).Body.String()
+	page := st.do(t, req{method: "GET", url: "/works/" + nhkAnime}).Body.String()
 	for dim, want := range map[string]string{
-		"realism": `coded by <a href="/works/` + nhk + `/history?to=2#diff">cora, 1 June 2026</a>`,
-		"tone":    `coded by <a href="/works/` + nhk + `/history?to=3#diff">cid, 1 June 2026</a>`,
+		"realism": `coded by <a href="/works/` + nhkAnime + `/history?to=2#diff">cora, 1 June 2026</a>`,
+		"tone":    `coded by <a href="/works/` + nhkAnime + `/history?to=3#diff">cid, 1 June 2026</a>`,
 		// The seed's revisions are stamped with the real clock.
-		"recovery": `coded by <a href="/works/` + nhk + `/history?to=1#diff">komoru, `,
+		"recovery": `coded by <a href="/works/` + nhkAnime + `/history?to=1#diff">komoru, `,
 	} {
-		if dd := section(t, page, "dd", "dim-"+dim); !strings.Contains(dd, want) {
+		if dd := elementHTML(t, page, "dd", "dim-"+dim); !strings.Contains(dd, want) {
 			t.Errorf("%s: the work page shows\n%s\nwant %s", dim, dd, want)
 		}
 	}
 	if strings.Contains(page, "history?to=4#diff") {
 		t.Error("a dimension names the revision that changed only the title")
 	}
-	cur, err := st.store.Get(context.Background(), nhk)
+	cur, err := st.store.Get(context.Background(), nhkAnime)
 	if err != nil {
 		t.Fatal(err)
 	}

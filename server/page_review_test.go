@@ -20,11 +20,11 @@ func reviewSite(t *testing.T) (st *site, cora, connie string, cookie *http.Cooki
 	return st, cora, connie, st.session(t, cora)
 }
 
-// propose records a contributor's proposal to change a work, made against
+// proposeChange records a contributor's proposal to change a work, made against
 // its current revision, and returns the proposal's page.
-func (st *site) propose(t *testing.T, id, author, note string, change func(*catalog.Work)) (catalog.Proposal, string) {
+func (st *site) proposeChange(t *testing.T, id, author, note string, change func(*catalog.Work)) (catalog.Proposal, string) {
 	t.Helper()
-	w, base := st.changed(t, id, change)
+	w, base := st.changedCopy(t, id, change)
 	p, err := catalog.Propose(context.Background(), st.store, catalog.Proposal{Op: catalog.OpUpdate, Base: base, Work: w, Author: author, Note: note}, st.clock())
 	if err != nil {
 		t.Fatal(err)
@@ -50,10 +50,10 @@ func (st *site) contributorSees(t *testing.T, page, contributor string, wants ..
 func TestReviewAccept(t *testing.T) {
 	st, _, connie, cookie := reviewSite(t)
 	ctx := context.Background()
-	_, page := st.propose(t, nhk, connie, "the English title", func(w *catalog.Work) { w.Title = "Quixotrelm" })
+	_, page := st.proposeChange(t, nhkAnime, connie, "the English title", func(w *catalog.Work) { w.Title = "Quixotrelm" })
 	st.advance(1)
 	newWork := func() *catalog.Work {
-		cur, _ := st.store.Get(ctx, nhk)
+		cur, _ := st.store.Get(ctx, nhkAnime)
 		w := *cur.Work
 		w.ID, w.Title = "a-new-work", "Brandnewtitle"
 		return &w
@@ -65,7 +65,7 @@ func TestReviewAccept(t *testing.T) {
 	if _, err := st.ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if ids := st.searchIDs(t, "Quixotrelm"); len(ids) != 0 {
+	if ids := st.foundIDs(t, "Quixotrelm"); len(ids) != 0 {
 		t.Fatalf("a proposal is searchable before review: %v", ids)
 	}
 
@@ -99,17 +99,17 @@ func TestReviewAccept(t *testing.T) {
 
 	st.advance(1)
 	rec = st.do(t, req{method: "POST", url: page + "/accept", cookie: cookie, form: map[string][]string{"against": {"1"}}})
-	if rec.Code != 303 || rec.Header().Get("Location") != "/works/"+nhk {
+	if rec.Code != 303 || rec.Header().Get("Location") != "/works/"+nhkAnime {
 		t.Fatalf("accept = %d to %q: %s", rec.Code, rec.Header().Get("Location"), rec.Body)
 	}
-	cur, err := st.store.Get(ctx, nhk)
+	cur, err := st.store.Get(ctx, nhkAnime)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cur.Number != 2 || cur.Author != connie || cur.Note != "the English title (accepted by cora)" || cur.Work.Title != "Quixotrelm" {
 		t.Errorf("the accepted revision is %d by %s, %q, %q", cur.Number, cur.Author, cur.Note, cur.Work.Title)
 	}
-	if ids := st.searchIDs(t, "Quixotrelm"); !slices.Equal(ids, []string{nhk}) {
+	if ids := st.foundIDs(t, "Quixotrelm"); !slices.Equal(ids, []string{nhkAnime}) {
 		t.Errorf("right after the accept the search finds %v", ids)
 	}
 	// Accepted once only.
@@ -128,7 +128,7 @@ func TestReviewAccept(t *testing.T) {
 	if rec := st.do(t, req{method: "POST", url: npage + "/accept", cookie: cookie, form: map[string][]string{"against": {"0"}}}); rec.Code != 303 {
 		t.Fatalf("accepting the new work = %d", rec.Code)
 	}
-	if ids := st.searchIDs(t, "Brandnewtitle"); !slices.Equal(ids, []string{"a-new-work"}) {
+	if ids := st.foundIDs(t, "Brandnewtitle"); !slices.Equal(ids, []string{"a-new-work"}) {
 		t.Errorf("the accepted new work: search finds %v", ids)
 	}
 	if list := st.do(t, req{method: "GET", url: "/review", cookie: cookie}).Body.String(); !strings.Contains(list, "No proposals are waiting.") {
@@ -136,13 +136,13 @@ func TestReviewAccept(t *testing.T) {
 	}
 
 	// The contributor sees the state, without the forms.
-	st.contributorSees(t, page, connie, `<span class="state state-accepted">accepted</span> by cora`, `href="/works/`+nhk+`/history?to=2#diff">revision 2</a>`)
+	st.contributorSees(t, page, connie, `<span class="state state-accepted">accepted</span> by cora`, `href="/works/`+nhkAnime+`/history?to=2#diff">revision 2</a>`)
 }
 
 func TestReviewReject(t *testing.T) {
 	st, _, connie, cookie := reviewSite(t)
 	ctx := context.Background()
-	p, page := st.propose(t, nhk, connie, "a guess", func(w *catalog.Work) { w.Year = 2007 })
+	p, page := st.proposeChange(t, nhkAnime, connie, "a guess", func(w *catalog.Work) { w.Year = 2007 })
 
 	rec := st.do(t, req{method: "POST", url: page + "/reject", cookie: cookie, form: map[string][]string{"reason": {"  "}}})
 	if rec.Code != 422 || !strings.Contains(rec.Body.String(), `<p class="field-error" id="reason-error">The reason is required`) {
@@ -156,7 +156,7 @@ func TestReviewReject(t *testing.T) {
 	if rec.Code != 303 || rec.Header().Get("Location") != "/review" {
 		t.Fatalf("reject = %d to %q", rec.Code, rec.Header().Get("Location"))
 	}
-	if cur, _ := st.store.Get(ctx, nhk); cur.Number != 1 || cur.Work.Year != 2006 {
+	if cur, _ := st.store.Get(ctx, nhkAnime); cur.Number != 1 || cur.Work.Year != 2006 {
 		t.Errorf("a rejected proposal changed the work: revision %d, year %d", cur.Number, cur.Work.Year)
 	}
 	st.contributorSees(t, page, connie, `<span class="state state-rejected">rejected</span> by cora`, `<dt>Reviewer's reason</dt><dd class="reason">`+reason+`</dd>`)
@@ -167,16 +167,16 @@ func TestReviewReject(t *testing.T) {
 func TestReviewConflict(t *testing.T) {
 	st, cora, connie, cookie := reviewSite(t)
 	ctx := context.Background()
-	_, page := st.propose(t, nhk, connie, "the English title", func(w *catalog.Work) { w.Title = "Welcome to the NHK" })
-	st.edit(t, nhk, cora, "evidence", setEvidence("realism", "He hides."))
+	_, page := st.proposeChange(t, nhkAnime, connie, "the English title", func(w *catalog.Work) { w.Title = "Welcome to the NHK" })
+	st.revise(t, nhkAnime, cora, "evidence", setEvidence("realism", "He hides."))
 
 	if list := st.do(t, req{method: "GET", url: "/review", cookie: cookie}).Body.String(); !strings.Contains(list, `<span class="badge">conflict</span>`) {
 		t.Error("the queue does not mark the conflict")
 	}
 	body := st.do(t, req{method: "GET", url: page, cookie: cookie}).Body.String()
-	conflict := section(t, body, "section", "conflict")
+	conflict := elementHTML(t, body, "section", "conflict")
 	for _, want := range []string{"made against revision 1; the work is now at revision 2", "<h3>Realism</h3>", "<ins>He hides.</ins>",
-		`href="/works/` + nhk + `/history?from=1&amp;to=2#diff"`} {
+		`href="/works/` + nhkAnime + `/history?from=1&amp;to=2#diff"`} {
 		if !strings.Contains(conflict, want) {
 			t.Errorf("the conflict lacks %s:\n%s", want, conflict)
 		}
@@ -192,14 +192,14 @@ func TestReviewConflict(t *testing.T) {
 			t.Errorf("accept with %v = %d, want 412 and the conflict", form, rec.Code)
 		}
 	}
-	if cur, _ := st.store.Get(ctx, nhk); cur.Number != 2 {
+	if cur, _ := st.store.Get(ctx, nhkAnime); cur.Number != 2 {
 		t.Fatalf("a refused accept wrote revision %d", cur.Number)
 	}
 	rec := st.do(t, req{method: "POST", url: page + "/accept", cookie: cookie, form: map[string][]string{"against": {"2"}}})
 	if rec.Code != 303 {
 		t.Fatalf("accept against 2 = %d", rec.Code)
 	}
-	if cur, _ := st.store.Get(ctx, nhk); cur.Number != 3 || cur.Author != connie || cur.Work.Title != "Welcome to the NHK" {
+	if cur, _ := st.store.Get(ctx, nhkAnime); cur.Number != 3 || cur.Author != connie || cur.Work.Title != "Welcome to the NHK" {
 		t.Errorf("accepted against 2: revision %d by %s, %q", cur.Number, cur.Author, cur.Work.Title)
 	}
 }
@@ -211,7 +211,7 @@ func TestReviewAccess(t *testing.T) {
 	connie := st.user(t, "connie", catalog.RoleContributor)
 	conrad := st.user(t, "conrad", catalog.RoleContributor)
 	cora := st.user(t, "cora", catalog.RoleCurator)
-	_, page := st.propose(t, nhk, connie, "x", func(w *catalog.Work) { w.Year = 2007 })
+	_, page := st.proposeChange(t, nhkAnime, connie, "x", func(w *catalog.Work) { w.Year = 2007 })
 	for _, tt := range []struct {
 		name   string
 		r      req
@@ -250,8 +250,8 @@ func TestReviewBlocked(t *testing.T) {
 		t.Errorf("the deletion's page:\n%s", body)
 	}
 
-	_, page := st.propose(t, nhk, connie, "x", func(w *catalog.Work) { w.Year = 2007 })
-	if _, err := catalog.DeleteWork(ctx, st.store, nhk, catalog.BaseAny, catalog.Change{Author: cora, Note: "gone"}); err != nil {
+	_, page := st.proposeChange(t, nhkAnime, connie, "x", func(w *catalog.Work) { w.Year = 2007 })
+	if _, err := catalog.DeleteWork(ctx, st.store, nhkAnime, catalog.BaseAny, catalog.Change{Author: cora, Note: "gone"}); err != nil {
 		t.Fatal(err)
 	}
 	body = st.do(t, req{method: "GET", url: page, cookie: cookie}).Body.String()
