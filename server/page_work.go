@@ -56,6 +56,7 @@ type dimensionView struct {
 	Values                []labeled
 	Evidence              string
 	Spoiler               bool
+	CodedBy               *codedBy // the revision that last changed the coding
 }
 
 type relatedView struct {
@@ -118,6 +119,9 @@ func (s *Server) pageWork(c *gin.Context) error {
 			Gender: s.value("gender", ch.Gender), Role: s.value("character_role", ch.Role)})
 	}
 	p.Dimensions = s.dimensionViews(w)
+	if err := s.addProvenance(ctx, w.ID, p.Dimensions); err != nil {
+		return err
+	}
 	if p.Related, p.Comparison, err = s.relatedViews(ctx, w); err != nil {
 		return err
 	}
