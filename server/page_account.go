@@ -193,10 +193,18 @@ func signInRefused(c *gin.Context, err error) (int, string, bool) {
 	var thr *catalog.ThrottledError
 	switch {
 	case errors.As(err, &thr):
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(thr.RetryAfter.Seconds()))))
-		return http.StatusTooManyRequests, thr.Error(), true
+		secs := int(math.Ceil(thr.RetryAfter.Seconds()))
+		c.Header("Retry-After", strconv.Itoa(secs))
+		wait := "1 minute"
+		switch mins := (secs + 59) / 60; {
+		case secs < 60:
+			wait = strconv.Itoa(secs) + " seconds"
+		case mins > 1:
+			wait = strconv.Itoa(mins) + " minutes"
+		}
+		return http.StatusTooManyRequests, "Too many failed sign-ins: try again in " + wait + ".", true
 	case errors.Is(err, catalog.ErrBadCredentials):
-		return http.StatusUnauthorized, catalog.ErrBadCredentials.Error(), true
+		return http.StatusUnauthorized, sentence(catalog.ErrBadCredentials.Error()), true
 	}
 	return 0, "", false
 }
@@ -374,7 +382,7 @@ func (s *Server) postPassword(c *gin.Context) error {
 	if st, msg, refused := signInRefused(c, err); refused {
 		errs["current"] = "Wrong password."
 		if st == http.StatusTooManyRequests {
-			errs["current"], status = sentence(msg), st
+			errs["current"], status = msg, st
 		}
 	} else if err != nil {
 		return err

@@ -72,7 +72,7 @@ func (st *site) behind(t *testing.T, remote string, proxies ...string) *site {
 	return &site{Server: srv, store: st.store, ix: st.ix}
 }
 
-const wrongCredentials = `<p class="field-error" id="login-error" role="alert">wrong name or password</p>`
+const wrongCredentials = `<p class="field-error" id="login-error" role="alert">Wrong name or password.</p>`
 
 // TestSignIn: who gets in, where they go after, and that a refusal says
 // the same for every reason.
@@ -116,7 +116,7 @@ func TestSignIn(t *testing.T) {
 					t.Error("a refused sign-in set a session cookie")
 				}
 				if !strings.Contains(rec.Body.String(), wrongCredentials) {
-					t.Errorf("the form does not say %q beside the fields:\n%s", "wrong name or password", rec.Body)
+					t.Errorf("the form does not say %q beside the fields:\n%s", wrongCredentials, rec.Body)
 				}
 				return
 			}
@@ -190,9 +190,15 @@ func TestSignInThrottled(t *testing.T) {
 		if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "60" || sessionOf(rec) != nil {
 			t.Errorf("%s: %d, Retry-After %q; want 429, 60, no cookie", tt.name, rec.Code, rec.Header().Get("Retry-After"))
 		}
-		if !strings.Contains(rec.Body.String(), "too many failed sign-ins; try again in 1m0s") || !strings.Contains(rec.Body.String(), `id="password"`) {
+		if !strings.Contains(rec.Body.String(), "Too many failed sign-ins: try again in 1 minute.") || !strings.Contains(rec.Body.String(), `id="password"`) {
 			t.Errorf("%s: the page is not the form with the reason:\n%s", tt.name, rec.Body)
 		}
+	}
+	// A signed-in session cannot guess the password either.
+	rec := from.do(t, req{method: "POST", url: "/account/password", cookie: st.session(t, "ann"),
+		form: map[string][]string{"current": {testPassword}, "password": {"a new passphrase"}, "confirm": {"a new passphrase"}}})
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), `id="current-error">Too many failed sign-ins`) {
+		t.Errorf("a password change while locked: %d, want 429 with the reason beside the current password", rec.Code)
 	}
 	if rec := other.signIn(t, "bob", testPassword, "/"); rec.Code != http.StatusSeeOther {
 		t.Errorf("another account from another address: %d, want it signed in", rec.Code)
