@@ -138,6 +138,12 @@ func (s *Server) postLogin(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	// A sign-in in a browser already signed in replaces its session.
+	if old := sessionToken(c); old != "" {
+		if err := catalog.EndSession(ctx, s.store, old); err != nil {
+			return err
+		}
+	}
 	token, err := catalog.StartSession(ctx, s.store, u.Name, s.now())
 	if err != nil {
 		return err

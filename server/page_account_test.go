@@ -209,6 +209,46 @@ func TestSignInThrottled(t *testing.T) {
 	}
 }
 
+// TestSignInClientAddress: behind a trusted proxy each client is counted
+// at its own address (X-Forwarded-For), so one client's guessing locks out
+// no one else; a peer that is no trusted proxy is counted at its own
+// address whatever X-Forwarded-For it sends.
+func TestSignInClientAddress(t *testing.T) {
+	st := newSite(t)
+	st.user(t, "cat", catalog.RoleContributor)
+	signIn := func(s *site, name, pw, client string) int {
+		t.Helper()
+		return s.do(t, req{method: "POST", url: "/login", header: map[string]string{"X-Forwarded-For": client},
+			form: map[string][]string{"name": {name}, "password": {pw}}}).Code
+	}
+	for _, tt := range []struct {
+		name     string
+		site     *site
+		guessers []string // the X-Forwarded-For of each failed try: one client, or made-up ones
+		then     string   // the X-Forwarded-For of cat's sign-in after
+		want     int
+	}{
+		{"another client behind the proxy", st.behind(t, "10.0.0.7:4000", "10.0.0.0/8"),
+			[]string{"198.51.100.1", "198.51.100.1", "198.51.100.1", "198.51.100.1", "198.51.100.1"}, "198.51.100.2", http.StatusSeeOther},
+		{"the guessing client behind the proxy", st.behind(t, "10.0.0.7:4000", "10.0.0.0/8"),
+			[]string{"198.51.100.3", "198.51.100.3", "198.51.100.3", "198.51.100.3", "198.51.100.3"}, "198.51.100.3", http.StatusTooManyRequests},
+		{"a peer making up addresses", st.behind(t, "192.0.2.9:4000"),
+			[]string{"203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4", "203.0.113.5"}, "203.0.113.6", http.StatusTooManyRequests},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for i, client := range tt.guessers {
+				// A new name each time: only the address's count grows.
+				if code := signIn(tt.site, "guess"+strconv.Itoa(i), "wrong password", client); code != http.StatusUnauthorized {
+					t.Fatalf("guess %d: %d, want 401", i, code)
+				}
+			}
+			if code := signIn(tt.site, "cat", testPassword, tt.then); code != tt.want {
+				t.Errorf("cat from %s: %d, want %d", tt.then, code, tt.want)
+			}
+		})
+	}
+}
+
 // TestSignInRehash: a password hashed with weaker parameters than the
 // server's is hashed again at sign-in.
 func TestSignInRehash(t *testing.T) {
@@ -262,6 +302,17 @@ func TestLogout(t *testing.T) {
 	}
 	if _, err := catalog.CheckSession(context.Background(), st.store, cookie.Value, st.clock()); !errors.Is(err, catalog.ErrNotFound) {
 		t.Errorf("the session after logout: %v, want not found", err)
+	}
+
+	// Signing in again over a session replaces it.
+	st.user(t, "bob", catalog.RoleContributor)
+	old := st.session(t, "ann")
+	rec = st.do(t, req{method: "POST", url: "/login", cookie: old, form: map[string][]string{"name": {"bob"}, "password": {testPassword}}})
+	if got := st.signedInAs(t, req{cookie: sessionOf(rec)}); got != "bob" {
+		t.Errorf("signing in as bob over ann's session: signed in as %q", got)
+	}
+	if got := st.signedInAs(t, req{cookie: old}); got != "" {
+		t.Errorf("the replaced session still signs in %q", got)
 	}
 }
 
