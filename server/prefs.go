@@ -32,11 +32,18 @@ func (s *Server) prefs(c *gin.Context) error {
 	}
 	set(themeCookie, c.PostForm("theme"), "light", "dark", "system")
 	set(spoilersCookie, c.PostForm("spoilers"), "show", "hide")
-	back := c.PostForm("return")
-	// Only a path on this site: never an open redirect.
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
-		back = "/"
-	}
-	c.Redirect(http.StatusSeeOther, back)
+	c.Redirect(http.StatusSeeOther, localPath(c.PostForm("return")))
 	return nil
+}
+
+// localPath returns p if it is a path on this site, else "/": what a form
+// says to return to is never an open redirect. "//host" and "/\host" are
+// other hosts to a browser, which also drops tabs and newlines from a URL
+// ("/\t/host" is "//host"), so any control character is refused too.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
+		strings.ContainsFunc(p, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f }) {
+		return "/"
+	}
+	return p
 }

@@ -6,7 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/komoru/komoru/catalog"
 )
 
 // config holds every flag of every command; each command binds the ones it
@@ -27,6 +32,9 @@ type config struct {
 	repeats  string
 	warmups  string
 	proxies  string
+	role     string
+	expires  string
+	baseURL  string
 	// given holds the flags set on the command line or by environment.
 	given map[string]bool
 }
@@ -67,6 +75,12 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.repeats }},
 	{"warmups", "KOMORU_WARMUPS", "3", "bench: untimed runs of each query first",
 		func(c *config) any { return &c.warmups }},
+	{"role", "KOMORU_ROLE", "", "user: the account's role: contributor, curator or admin",
+		func(c *config) any { return &c.role }},
+	{"expires", "KOMORU_EXPIRES", "90d", "token: how long the token works, in days (90d), or never",
+		func(c *config) any { return &c.expires }},
+	{"base-url", "KOMORU_BASE_URL", "http://localhost:8080", "user: the server's address as people reach it, for invite links",
+		func(c *config) any { return &c.baseURL }},
 }
 
 // errHelp is returned when -h was asked for; the usage has been printed.
@@ -74,7 +88,8 @@ var errHelp = errors.New("help")
 
 // parseFlags parses args for command name, binding the named flags of the
 // table. A flag not given on the command line takes its KOMORU_* variable,
-// then its default. It returns the remaining arguments.
+// then its default. Flags may come before, between or after the arguments
+// ("user add NAME --role admin"), up to a "--". It returns the arguments.
 func parseFlags(e *env, name string, args []string, names ...string) (*config, []string, error) {
 	cfg := new(config)
 	fs := flag.NewFlagSet("komoru "+name, flag.ContinueOnError)
@@ -90,14 +105,25 @@ func parseFlags(e *env, name string, args []string, names ...string) (*config, [
 		}
 		bound = append(bound, spec)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.stdout)
-			fmt.Fprintf(e.stdout, "Usage of komoru %s:\n", name)
-			fs.PrintDefaults()
-			return nil, nil, errHelp
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(e.stdout)
+				fmt.Fprintf(e.stdout, "Usage of komoru %s:\n", name)
+				fs.PrintDefaults()
+				return nil, nil, errHelp
+			}
+			return nil, nil, usagef("%v", err)
 		}
-		return nil, nil, usagef("%v", err)
+		// Parse stops at the first argument, or after a "--" (then all
+		// that is left is arguments).
+		left := fs.Args()
+		if n := len(args) - len(left); len(left) == 0 || (n > 0 && args[n-1] == "--") {
+			rest = append(rest, left...)
+			break
+		}
+		rest, args = append(rest, left[0]), left[1:]
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -115,7 +141,7 @@ func parseFlags(e *env, name string, args []string, names ...string) (*config, [
 	if err := cfg.validate(); err != nil {
 		return nil, nil, err
 	}
-	return cfg, fs.Args(), nil
+	return cfg, rest, nil
 }
 
 // parseFlagsOnly is parseFlags for a command that takes no arguments.
@@ -152,7 +178,38 @@ func (c *config) validate() error {
 	if c.author != "" && strings.TrimSpace(c.author) == "" {
 		return usagef("--author must not be blank")
 	}
+	if c.role != "" && !catalog.Role(c.role).Valid() {
+		return usagef("--role must be contributor, curator or admin, got %q", c.role)
+	}
+	if c.expires != "" {
+		if _, err := c.tokenExpiry(time.Time{}); err != nil {
+			return err
+		}
+	}
+	if c.baseURL != "" {
+		u, err := url.Parse(c.baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return usagef("--base-url must be an http or https URL such as https://komoru.example, got %q", c.baseURL)
+		}
+	}
 	return nil
+}
+
+// maxTokenDays bounds --expires: a token for longer than this is one that
+// never expires, and should say so.
+const maxTokenDays = 3650
+
+// tokenExpiry is when a token made at now expires by --expires: zero for
+// never.
+func (c *config) tokenExpiry(now time.Time) (time.Time, error) {
+	if c.expires == "never" {
+		return time.Time{}, nil
+	}
+	days, err := strconv.Atoi(strings.TrimSuffix(c.expires, "d"))
+	if err != nil || !strings.HasSuffix(c.expires, "d") || days < 1 || days > maxTokenDays {
+		return time.Time{}, usagef("--expires must be a number of days from 1d to %dd, or never, got %q", maxTokenDays, c.expires)
+	}
+	return now.AddDate(0, 0, days), nil
 }
 
 // trustedProxies splits --trusted-proxy into its entries.

@@ -45,7 +45,8 @@ func init() {
 		{"stats", "[--by FACET]", "count the works per facet value, optionally split by a facet such as decade", runStats},
 		{"index", "--rebuild [--data DIR]", "rebuild the search index from the catalog", runIndex},
 		{"crawl", "URL...", "harvest metadata from pages into draft entries", notYet("the importer")},
-		{"user", "add NAME --role curator|admin", "create an account", notYet("accounts")},
+		{"user", "add|list|set-role|disable|enable|invite ...", "manage accounts: add NAME --role contributor|curator|admin prints a one-time invite link (komoru user -h)", runUser},
+		{"token", "create NAME [--expires 90d|never]", "make an API token for a user's scripts, printed once", runToken},
 		{"bench", "--corpus FILE --queries FILE [--repeats 50] [--warmups 3] [--data DIR]",
 			"import a corpus into a fresh data dir, build the index and time a query set", runBench},
 	}
