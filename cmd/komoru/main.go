@@ -44,7 +44,6 @@ func init() {
 		{"export", "[--format jsonl|csv]", "write the catalog to stdout", runExport},
 		{"stats", "[--by FACET]", "count the works per facet value, optionally split by a facet such as decade", runStats},
 		{"index", "--rebuild [--data DIR]", "rebuild the search index from the catalog", runIndex},
-		{"crawl", "URL...", "harvest metadata from pages into draft entries", notYet("the importer")},
 		{"user", "add|list|set-role|disable|enable|invite ...", "manage accounts: add NAME --role contributor|curator|admin prints a one-time invite link (komoru user -h)", runUser},
 		{"token", "create NAME [--expires 90d|never]", "make an API token for a user's scripts, printed once", runToken},
 		{"bench", "--corpus FILE --queries FILE [--repeats 50] [--warmups 3] [--data DIR]",
@@ -100,10 +99,4 @@ func helpText() string {
 		s += fmt.Sprintf("  komoru %s %s\n        %s\n", c.name, c.args, c.summary)
 	}
 	return s + "\nEvery flag has a KOMORU_* environment variable (--data: KOMORU_DATA); \"komoru COMMAND -h\" lists a command's flags.\n"
-}
-
-func notYet(what string) func(context.Context, *env, []string) error {
-	return func(context.Context, *env, []string) error {
-		return fmt.Errorf("not yet: this command arrives with %s", what)
-	}
 }
