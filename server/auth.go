@@ -26,6 +26,11 @@ const (
 // script should hear that its token is wrong); a bad cookie is dropped and
 // the request goes on as a reader's.
 func (s *Server) authenticate(c *gin.Context) {
+	// Assets are the same for everyone: no store lookups for them.
+	if p := c.Request.URL.Path; strings.HasPrefix(p, "/static/") || p == "/favicon.ico" {
+		c.Next()
+		return
+	}
 	ctx := c.Request.Context()
 	if h := c.GetHeader("Authorization"); h != "" {
 		secret, ok := strings.CutPrefix(h, "Bearer ")
