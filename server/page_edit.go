@@ -47,6 +47,7 @@ type control struct {
 	Name, ID  string
 	Label     string
 	Value     string
+	Rows      int      // text areas: the height in lines (3 when 0)
 	Checked   bool     // checkboxes
 	Options   []option // selects
 	Hint      string
@@ -116,6 +117,7 @@ type problem struct{ Label, Message, Href string }
 type conflictView struct {
 	Revision int // theirs, now the form's base
 	Author   string
+	Yours    bool // the same user saved it, in another tab
 	Note     string
 	Time     time.Time
 	Fields   []conflictField
@@ -201,7 +203,7 @@ func (s *Server) postWork(c *gin.Context, id string) error {
 	)
 	switch {
 	case errors.As(err, &stale):
-		cv, err := s.conflictView(ctx, stale, &f.Work)
+		cv, err := s.conflictView(ctx, viewer(c), stale, &f.Work)
 		if err != nil {
 			return err
 		}
@@ -265,7 +267,7 @@ func (s *Server) resolve(ctx context.Context, f *workForm) error {
 // work (mine), field by field. Where mine left a field as it was at the
 // base the form was opened at, theirs is the default choice: keeping mine
 // there would undo their change without anyone meaning to.
-func (s *Server) conflictView(ctx context.Context, stale *catalog.StaleError, mine *catalog.Work) (*conflictView, error) {
+func (s *Server) conflictView(ctx context.Context, u *catalog.User, stale *catalog.StaleError, mine *catalog.Work) (*conflictView, error) {
 	theirs, err := s.store.Revision(ctx, stale.WorkID, stale.Current)
 	if err != nil {
 		return nil, err
@@ -274,7 +276,8 @@ func (s *Server) conflictView(ctx context.Context, stale *catalog.StaleError, mi
 	if err != nil && !errors.Is(err, catalog.ErrNotFound) {
 		return nil, err
 	}
-	cv := &conflictView{Revision: theirs.Number, Author: theirs.Author, Note: theirs.Note, Time: theirs.Time}
+	cv := &conflictView{Revision: theirs.Number, Author: theirs.Author, Note: theirs.Note, Time: theirs.Time,
+		Yours: u != nil && u.Name == theirs.Author}
 	for _, ch := range s.cb.Diff(theirs.Work, mine) {
 		bt, be := s.cb.FieldText(base.Work, ch.Key)
 		cv.Fields = append(cv.Fields, conflictField{
@@ -387,7 +390,7 @@ func (s *Server) editPage(c *gin.Context, f *workForm, problems map[string]strin
 	})
 	p.Links.Hint = "Official pages and database entries about the work."
 	p.Synopsis = b.control("synopsis", "Synopsis", w.Synopsis)
-	p.Synopsis.Type = "textarea"
+	p.Synopsis.Type, p.Synopsis.Rows = "textarea", 5
 	p.Notes = b.control("notes", "Curators' notes", w.Notes)
 	p.Notes.Type, p.Notes.Hint = "textarea", "Source conflicts, fields left empty for want of a source, borderline fit."
 
@@ -398,7 +401,7 @@ func (s *Server) editPage(c *gin.Context, f *workForm, problems map[string]strin
 	p.Note = b.control("note", "Edit note", f.Note)
 	p.Note.Hint = "Required: what you changed and why, for the history."
 	if !p.New {
-		p.Delete = control{Type: "textarea", Name: "note", ID: "f-delete-note", Label: "Note"}
+		p.Delete = control{Type: "textarea", Rows: 2, Name: "note", ID: "f-delete-note", Label: "Note"}
 		p.Delete.Hint = "Required. The work and its history are kept; a curator can restore it from the history."
 	}
 	p.Problems = b.rest()
@@ -455,7 +458,7 @@ func (s *Server) dimensionInput(b *formErrors, f *workForm, d *catalog.Dimension
 		di.Uncoded = choice{Label: "Not coded", Definition: "Not coded yet.", ID: first, Checked: !coded, Invalid: invalid}
 	}
 	di.Evidence = b.control(name+".evidence", d.Label+": evidence", c.Evidence)
-	di.Evidence.Type, di.Evidence.Label = "textarea", "Evidence"
+	di.Evidence.Type, di.Evidence.Label, di.Evidence.Rows = "textarea", "Evidence", 2
 	var exempt []string
 	for _, v := range evidenceExempt[d.ID] {
 		exempt = append(exempt, "“"+s.cb.Label(d.ID, v)+"”")

@@ -149,8 +149,10 @@
       fetch("/api/v1/search?" + new URLSearchParams({ q: q, size: "8" }), { signal: pending.signal, headers: { Accept: "application/json" } })
         .then(function (r) { if (!r.ok) throw new Error("search " + r.status); return r.json(); })
         .then(function (res) {
+          var was = active >= 0 ? list.children[active].getAttribute("data-id") : null;
           list.replaceChildren();
           active = -1;
+          list.setAttribute("data-query", q);
           var self = form.getAttribute("data-work");
           (res.hits || []).forEach(function (hit, i) {
             if (hit.id === self) return;
@@ -171,6 +173,10 @@
           });
           list.hidden = list.children.length === 0;
           input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
+          // Results that arrive late keep the option the user moved to.
+          for (var i = 0; i < list.children.length; i++) {
+            if (list.children[i].getAttribute("data-id") === was) mark(i);
+          }
         })
         .catch(function (err) { if (err.name !== "AbortError") close(); });
     }
