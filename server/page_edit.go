@@ -455,7 +455,7 @@ func (s *Server) dimensionInput(b *formErrors, f *workForm, d *catalog.Dimension
 		di.None = choice{Label: "None of these", Definition: "Coded: the work shows none of the values above.",
 			ID: fieldID(name) + "-none", Checked: f.Empty[d.ID], Invalid: invalid}
 	} else {
-		di.Uncoded = choice{Label: "Not coded", Definition: "Not coded yet.", ID: first, Checked: !coded, Invalid: invalid}
+		di.Uncoded = choice{Label: "Not coded", ID: first, Checked: !coded, Invalid: invalid}
 	}
 	di.Evidence = b.control(name+".evidence", d.Label+": evidence", c.Evidence)
 	di.Evidence.Type, di.Evidence.Label, di.Evidence.Rows = "textarea", "Evidence", 2

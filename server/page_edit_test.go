@@ -685,4 +685,14 @@ func TestEditPageFields(t *testing.T) {
 	if strings.Contains(st.do(t, req{method: "GET", url: "/works/welcome-to-the-nhk-anime"}).Body.String(), "/edit") {
 		t.Error("a reader sees the edit link")
 	}
+	// Readers are sent to sign in, and cannot post.
+	if rec := st.do(t, req{method: "GET", url: "/works/welcome-to-the-nhk-anime/edit"}); rec.Code != http.StatusSeeOther ||
+		rec.Header().Get("Location") != "/login?next=%2Fworks%2Fwelcome-to-the-nhk-anime%2Fedit" {
+		t.Errorf("a reader's GET of the edit form = %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	for _, path := range []string{"/works/new", "/works/welcome-to-the-nhk-anime/edit", "/works/welcome-to-the-nhk-anime/delete"} {
+		if code, _, _ := st.post(t, path, url.Values{"note": {"x"}, "base": {"1"}}, nil); code != http.StatusUnauthorized {
+			t.Errorf("a reader's POST %s = %d, want 401", path, code)
+		}
+	}
 }

@@ -59,7 +59,10 @@
       inputs.forEach(function (input) {
         if (!input.checked || input.value === "" && input.type === "radio") return;
         var label = set.querySelector('label[for="' + input.id + '"]');
-        parts.push((label ? label.textContent : input.value) + ": " + input.getAttribute("data-definition"));
+        // A value's definition is the page's own text (the element that
+        // describes it); "none of these" carries its own.
+        var def = document.getElementById(input.id + "-def");
+        parts.push((label ? label.textContent : input.value) + ": " + (def ? def.textContent : input.getAttribute("data-definition")));
       });
       panel.textContent = parts.join(" ");
       panel.hidden = parts.length === 0;
