@@ -42,22 +42,6 @@ func decodeJSON[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 	return v
 }
 
-// searchIDs returns the ids the search API finds for q, typos not
-// tolerated, so that a made-up word finds only the work that has it.
-func (st *site) searchIDs(t *testing.T, q string) []string {
-	t.Helper()
-	rec := st.do(t, req{method: "GET", url: "/api/v1/search?typo=false&q=" + url.QueryEscape(q)})
-	if rec.Code != http.StatusOK {
-		t.Fatalf("search %q: %d %s", q, rec.Code, rec.Body)
-	}
-	res := decodeJSON[struct{ Hits []struct{ ID string } }](t, rec)
-	ids := []string{}
-	for _, h := range res.Hits {
-		ids = append(ids, h.ID)
-	}
-	return ids
-}
-
 // curWork returns a work's title and revision through GET, or status.
 func (st *site) getWork(t *testing.T, id string) (int, workResponse) {
 	t.Helper()

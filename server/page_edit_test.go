@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"html"
 	"io"
@@ -112,21 +111,6 @@ func (st *site) current(t *testing.T, id string) catalog.Revision {
 		t.Fatalf("Get(%q) = %v", id, err)
 	}
 	return rev
-}
-
-// searchIDs asks the search API and returns the ids found.
-func (st *site) searchIDs(t *testing.T, q string) []string {
-	t.Helper()
-	rec := st.do(t, req{method: "GET", url: "/api/v1/search?" + url.Values{"q": {q}}.Encode()})
-	var res struct{ Hits []struct{ ID string } }
-	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
-		t.Fatalf("search %q: %d %v", q, rec.Code, err)
-	}
-	var ids []string
-	for _, h := range res.Hits {
-		ids = append(ids, h.ID)
-	}
-	return ids
 }
 
 // fieldOf returns the <div class="field"> that holds element id, or the

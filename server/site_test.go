@@ -170,3 +170,19 @@ func (st *site) do(t *testing.T, r req) *httptest.ResponseRecorder {
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
+
+// searchIDs returns the ids the search API finds for q, typos not
+// tolerated, so that a made-up word finds only the work that has it.
+func (st *site) searchIDs(t *testing.T, q string) []string {
+	t.Helper()
+	rec := st.do(t, req{method: "GET", url: "/api/v1/search?typo=false&q=" + url.QueryEscape(q)})
+	if rec.Code != http.StatusOK {
+		t.Fatalf("search %q: %d %s", q, rec.Code, rec.Body)
+	}
+	res := decodeJSON[struct{ Hits []struct{ ID string } }](t, rec)
+	ids := []string{}
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
