@@ -201,6 +201,9 @@ func (s *Server) readWrite(c *gin.Context, pathID string) (*catalog.Work, string
 	} else {
 		var err error
 		w, err = catalog.ParseWork(raw, s.cb)
+		if err == nil {
+			err = s.cb.CheckEvidence(w) // as s.save would, but reported with the rest
+		}
 		var ve *catalog.ValidationError
 		switch {
 		case errors.As(err, &ve):

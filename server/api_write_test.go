@@ -549,3 +549,26 @@ func TestProposalsStayPrivate(t *testing.T) {
 	}
 	check("after the accepts", true)
 }
+
+// TestAPIEvidenceRequired: a curated save through the API keeps the edit
+// form's evidence rule, reported with the body's other problems.
+func TestAPIEvidenceRequired(t *testing.T) {
+	st := newSite(t)
+	token := st.token(t, st.user(t, "cora", catalog.RoleCurator))
+	body := `{"work": {"id": "bare-coding-manga", "title": "Bare Coding", "medium": "manga", "year": 2020,
+		"portrayal": {"realism": "realistic", "recovery": "none"}}}`
+	rec := st.do(t, req{method: "POST", url: "/api/v1/works", body: body, bearer: token})
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("POST without evidence: %d, want 422; %s", rec.Code, rec.Body)
+	}
+	var res struct {
+		Error struct{ Fields map[string]string }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	f := res.Error.Fields
+	if f["work.portrayal.realism.evidence"] == "" || f["note"] == "" || f["work.portrayal.recovery.evidence"] != "" {
+		t.Errorf("fields = %v; want realism's evidence and the note named, recovery \"none\" exempt", f)
+	}
+}

@@ -310,41 +310,6 @@ func copyField(dst, src *catalog.Work, key string) bool {
 	return true
 }
 
-// evidenceExempt lists, per dimension, the values that say the work shows
-// nothing: there is no scene to cite for them, so they need no evidence.
-// Every other coded value does. A set dimension coded empty ("no content
-// warnings") is exempt too, and so is a set of exempt values only.
-//
-//	dimension            exempt values
-//	recovery             none                 no recovery is shown
-//	conditions           none_explicit        no condition is depicted
-//	triggers             unspecified          the work gives no cause
-//	family_dynamics      absent               no family is involved
-//	internet_role        absent               the internet plays no part
-//	withdrawal_criteria  unclear              the length is not established
-//
-// The test checks each id against the codebook, so a renamed value fails
-// it rather than quietly needing evidence.
-var evidenceExempt = map[string][]string{
-	"recovery":            {"none"},
-	"conditions":          {"none_explicit"},
-	"triggers":            {"unspecified"},
-	"family_dynamics":     {"absent"},
-	"internet_role":       {"absent"},
-	"withdrawal_criteria": {"unclear"},
-}
-
-// needsEvidence reports whether a coding of dimension dim must say what in
-// the work shows it.
-func needsEvidence(dim string, c catalog.Coding) bool {
-	for _, v := range c.List() {
-		if !slices.Contains(evidenceExempt[dim], v) {
-			return true
-		}
-	}
-	return false
-}
-
 // problems returns everything wrong with the form, keyed by field path
 // ("title", "creators[1].role", "portrayal.realism.evidence"): what only
 // the form can get wrong, the evidence rule, the catalog's own rules (the
@@ -377,7 +342,7 @@ func (f *workForm) problems(cb *catalog.Codebook) map[string]string {
 			out[name] = "choose a value, or clear the evidence and the spoiler box"
 		case coded && d.Multi && f.Empty[d.ID] && len(c.Values) > 0:
 			out[name] = "tick values or “none of these”, not both"
-		case coded && needsEvidence(d.ID, c) && c.Evidence == "" && out[name+".evidence"] == "":
+		case coded && catalog.NeedsEvidence(d.ID, c) && c.Evidence == "" && out[name+".evidence"] == "":
 			out[name+".evidence"] = "is required: say what in the work shows this (episode, chapter, scene)"
 		}
 	}

@@ -460,7 +460,7 @@ func (s *Server) dimensionInput(b *formErrors, f *workForm, d *catalog.Dimension
 	di.Evidence = b.control(name+".evidence", d.Label+": evidence", c.Evidence)
 	di.Evidence.Type, di.Evidence.Label, di.Evidence.Rows = "textarea", "Evidence", 2
 	var exempt []string
-	for _, v := range evidenceExempt[d.ID] {
+	for _, v := range catalog.EvidenceExempt(d.ID) {
 		exempt = append(exempt, "“"+s.cb.Label(d.ID, v)+"”")
 	}
 	di.Evidence.Hint = "What in the work shows it: episode, chapter, scene."

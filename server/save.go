@@ -17,7 +17,7 @@ type saved struct {
 // save is the one write path of the API and the edit pages: a create (base
 // catalog.BaseNone), an update (w with the base revision it was edited
 // from) or a delete (w nil, base as for an update). The edit note is
-// required. A curator's save is a revision, searchable when save returns;
+// required, and so is evidence for every coded value that needs it. A curator's save is a revision, searchable when save returns;
 // a contributor's is a proposal.
 func (s *Server) save(c *gin.Context, id string, w *catalog.Work, base int, note string) (saved, error) {
 	ctx := c.Request.Context()
@@ -25,6 +25,11 @@ func (s *Server) save(c *gin.Context, id string, w *catalog.Work, base int, note
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return saved{}, &catalog.ValidationError{Fields: map[string]string{"note": "is required: say what you changed and why"}}
+	}
+	if w != nil {
+		if err := s.cb.CheckEvidence(w); err != nil {
+			return saved{}, err
+		}
 	}
 	if !u.Role.AtLeast(catalog.RoleCurator) {
 		op := catalog.OpUpdate
