@@ -211,6 +211,20 @@ func ChangePassword(ctx context.Context, st Writer, name, passwordHash, keepSess
 	})
 }
 
+// RehashPassword replaces an account's password hash with a stronger hash
+// of the same password, made at sign-in after the cost was raised. Unlike
+// ChangePassword it ends no session (the password is the same), and it
+// changes nothing if the hash is no longer old (the password was changed
+// meanwhile).
+func RehashPassword(ctx context.Context, st Writer, name, old, new string) error {
+	return updateUser(ctx, st, name, func(_ Tx, u *User) error {
+		if u.PasswordHash == old {
+			u.PasswordHash = new
+		}
+		return nil
+	})
+}
+
 // throttleKeys are the keys a sign-in is counted against.
 func throttleKeys(name, addr string) []string {
 	keys := []string{"user:" + name}

@@ -345,3 +345,26 @@ func TestProposals(t *testing.T) {
 		t.Errorf("Propose of an invalid work = %v, want a *ValidationError", err)
 	}
 }
+
+func TestRehashPassword(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	signedUp(t, s, "ann", catalog.RoleCurator) // hash "hash"
+	tok, _ := catalog.StartSession(ctx, s, "ann", t0)
+	if err := catalog.RehashPassword(ctx, s, "ann", "hash", "stronger"); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := s.User(ctx, "ann"); u.PasswordHash != "stronger" {
+		t.Errorf("hash after RehashPassword = %q, want stronger", u.PasswordHash)
+	}
+	if _, err := catalog.CheckSession(ctx, s, tok, t0); err != nil {
+		t.Errorf("a session after a rehash = %v, want kept", err)
+	}
+	// A rehash of a hash that changed meanwhile changes nothing.
+	if err := catalog.RehashPassword(ctx, s, "ann", "hash", "stale"); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := s.User(ctx, "ann"); u.PasswordHash != "stronger" {
+		t.Errorf("a stale rehash replaced the hash: %q", u.PasswordHash)
+	}
+}

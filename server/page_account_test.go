@@ -267,6 +267,7 @@ func TestSignInRehash(t *testing.T) {
 	if _, err := catalog.AcceptInvite(ctx, st.store, invite, old, st.clock()); err != nil {
 		t.Fatal(err)
 	}
+	other := st.session(t, "ann") // another browser, signed in before
 	rec := st.signIn(t, "ann", testPassword, "/")
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("sign-in: %d", rec.Code)
@@ -280,6 +281,9 @@ func TestSignInRehash(t *testing.T) {
 	}
 	if st.signedInAs(t, req{cookie: sessionOf(rec)}) != "ann" {
 		t.Error("renewing the hash ended the session that renewed it")
+	}
+	if st.signedInAs(t, req{cookie: other}) != "ann" {
+		t.Error("renewing the hash signed out another browser: the password did not change")
 	}
 }
 
