@@ -21,6 +21,9 @@ type Codebook struct {
 	Version    string      `json:"codebook_version"`
 	Dimensions []Dimension `json:"dimensions"` // the coded portrayal dimensions, in display order
 	Metadata   []Dimension `json:"metadata"`   // medium, gender, character_role, creator_role, relation
+	// Synonyms are groups of words a search treats as one ("hikikomori",
+	// "引きこもり", "shut-in"), whatever they are found in.
+	Synonyms [][]string `json:"synonyms,omitempty"`
 
 	byID      map[string]*Dimension
 	countries map[string]string // ISO 3166-1 alpha-2 → English name
@@ -45,6 +48,13 @@ type Value struct {
 	Label      string `json:"label"`
 	Definition string `json:"definition"`
 	Reverse    string `json:"reverse,omitempty"` // relations only: the relation the other entry carries
+	// Synonyms are other words for the value, which find the works coded
+	// with it ("social phobia" for social_anxiety); the label is one too.
+	Synonyms []string `json:"synonyms,omitempty"`
+	// Denies marks a value that says the work does not show the
+	// dimension's topic (recovery "none", internet role "absent"): it adds
+	// no topic words to a work, and its evidence does not match the topic.
+	Denies bool `json:"denies,omitempty"`
 }
 
 // Value returns the value with the given id, or nil.
@@ -87,8 +97,16 @@ func ParseCodebook(data []byte) (*Codebook, error) {
 				if _, dup := d.byID[v.ID]; dup {
 					return nil, fmt.Errorf("codebook: %s value %q defined twice", d.ID, v.ID)
 				}
+				if v.Denies && len(v.Synonyms) > 0 {
+					return nil, fmt.Errorf("codebook: %s value %q denies its topic but has synonyms", d.ID, v.ID)
+				}
 				d.byID[v.ID] = v
 			}
+		}
+	}
+	for i, group := range cb.Synonyms {
+		if len(group) < 2 {
+			return nil, fmt.Errorf("codebook: synonym group %d has fewer than two words", i+1)
 		}
 	}
 	for _, name := range []string{"medium", "gender", "character_role", "creator_role", "relation"} {

@@ -1,0 +1,64 @@
+package catalog
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestCodebookSearchWords: the words search will find coded topics by are
+// in the codebook data, and the values that deny a topic are marked.
+func TestCodebookSearchWords(t *testing.T) {
+	cb := DefaultCodebook()
+	for _, tt := range []struct{ dim, value, word string }{
+		{"conditions", "social_anxiety", "social phobia"},
+		{"conditions", "social_anxiety", "fear of people"},
+		{"family_dynamics", "enabling", "enabler"},
+		{"family_dynamics", "enabling", "coddling"},
+		{"internet_role", "enabler", "internet addiction"},
+		{"internet_role", "enabler", "gaming addiction"},
+		{"triggers", "academic_pressure", "exam pressure"},
+		{"gender", "female", "woman"},
+		{"medium", "anime_series", "anime"},
+	} {
+		v := cb.Dimension(tt.dim).Value(tt.value)
+		if v == nil || !slices.Contains(v.Synonyms, tt.word) {
+			t.Errorf("%s %s: synonyms %v lack %q", tt.dim, tt.value, v.Synonyms, tt.word)
+		}
+	}
+	var denying []string
+	for _, list := range [][]Dimension{cb.Dimensions, cb.Metadata} {
+		for _, d := range list {
+			for _, v := range d.Values {
+				if v.Denies {
+					denying = append(denying, d.ID+"="+v.ID)
+				}
+			}
+		}
+	}
+	want := []string{"recovery=none", "conditions=none_explicit", "triggers=unspecified", "family_dynamics=absent",
+		"internet_role=absent", "otaku_conflation=no", "withdrawal_criteria=not_met", "gender=unspecified"}
+	if !slices.Equal(denying, want) {
+		t.Errorf("values that deny their topic = %v, want %v", denying, want)
+	}
+	hiki := -1
+	for i, g := range cb.Synonyms {
+		if slices.Contains(g, "hikikomori") {
+			hiki = i
+		}
+	}
+	if hiki < 0 || !slices.Contains(cb.Synonyms[hiki], "引きこもり") || !slices.Contains(cb.Synonyms[hiki], "shut-in") {
+		t.Errorf("no synonym group joins hikikomori, 引きこもり and shut-in: %v", cb.Synonyms)
+	}
+}
+
+func TestParseCodebookRejects(t *testing.T) {
+	for _, tt := range []struct{ name, json, want string }{
+		{"denial with synonyms", `{"dimensions": [{"id": "d", "values": [{"id": "none", "denies": true, "synonyms": ["x"]}]}]}`, "denies its topic but has synonyms"},
+		{"lone synonym", `{"synonyms": [["only"]]}`, "fewer than two words"},
+	} {
+		if _, err := ParseCodebook([]byte(tt.json)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: ParseCodebook = %v, want an error containing %q", tt.name, err, tt.want)
+		}
+	}
+}
