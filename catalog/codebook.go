@@ -27,6 +27,7 @@ type Codebook struct {
 
 	byID      map[string]*Dimension
 	countries map[string]string // ISO 3166-1 alpha-2 → English name
+	demonyms  map[string]string // ISO 3166-1 alpha-2 → "Korean", where iso.json gives one
 	languages map[string]string // ISO 639-1 → English name
 }
 
@@ -115,15 +116,19 @@ func ParseCodebook(data []byte) (*Codebook, error) {
 		}
 	}
 	var iso struct {
-		Countries []struct{ Code, Name string }
+		Countries []struct{ Code, Name, Demonym string }
 		Languages []struct{ Code, Name string }
 	}
 	if err := json.Unmarshal(isoJSON, &iso); err != nil {
 		return nil, fmt.Errorf("iso codes: %w", err)
 	}
 	cb.countries = make(map[string]string, len(iso.Countries))
+	cb.demonyms = make(map[string]string)
 	for _, c := range iso.Countries {
 		cb.countries[c.Code] = c.Name
+		if c.Demonym != "" {
+			cb.demonyms[c.Code] = c.Demonym
+		}
 	}
 	cb.languages = make(map[string]string, len(iso.Languages))
 	for _, l := range iso.Languages {
@@ -148,6 +153,10 @@ func (cb *Codebook) isPortrayal(id string) bool {
 
 // CountryName returns the English name of an ISO 3166-1 alpha-2 code, or "".
 func (cb *Codebook) CountryName(code string) string { return cb.countries[code] }
+
+// CountryDemonym returns the English adjective of a country ("Korean"), or
+// "" where the codebook's list has none.
+func (cb *Codebook) CountryDemonym(code string) string { return cb.demonyms[code] }
 
 // LanguageName returns the English name of an ISO 639-1 code, or "".
 func (cb *Codebook) LanguageName(code string) string { return cb.languages[code] }

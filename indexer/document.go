@@ -55,7 +55,9 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 
 	body := []string{w.Synopsis}
 	for _, d := range cb.Dimensions {
-		if c, ok := w.Portrayal[d.ID]; ok && c.Evidence != "" {
+		// The evidence of a value that denies its topic says what the work
+		// does not show ("no anxiety is named"): it must not match it.
+		if c, ok := w.Portrayal[d.ID]; ok && c.Evidence != "" && !denies(&d, c) {
 			body = append(body, c.Evidence)
 		}
 	}
@@ -90,6 +92,9 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 	}
 	if len(names) > 0 {
 		doc[fieldNames] = names
+	}
+	if topics := topicWords(w, cb, m); len(topics) > 0 {
+		doc[fieldTopics] = topics
 	}
 	// Every facet value as a "facet:value" keyword, in one string: Bleve
 	// can filter on them, while counting is done on the bitmaps in memory.
@@ -133,4 +138,51 @@ func dropMiddleDots(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// denies reports whether a coding says the work does not show the
+// dimension's topic: only values that deny it (recovery "none",
+// conditions "none explicit"), or a set coded empty ("no recovery arc, so
+// no catalyst").
+func denies(d *catalog.Dimension, c catalog.Coding) bool {
+	for _, v := range c.List() {
+		if val := d.Value(v); val == nil || !val.Denies {
+			return false
+		}
+	}
+	return c.IsSet() || c.Value != ""
+}
+
+// topicWords are the words a work is found by for what it is coded as:
+// each coded value's label and synonyms, and those of its medium and of
+// its hikikomori characters' genders, and its countries' names and
+// adjectives ("Korean"). A value that denies its topic adds nothing, so
+// "recovery" does not find works coded recovery "none". Each entry is its
+// own phrase: "social anxiety" matches as one.
+func topicWords(w *catalog.Work, cb *catalog.Codebook, m meta) []string {
+	var out []string
+	add := func(d *catalog.Dimension, ids []string) {
+		for _, id := range ids {
+			if v := d.Value(id); v != nil && !v.Denies {
+				out = append(out, v.Label)
+				out = append(out, v.Synonyms...)
+			}
+		}
+	}
+	for i := range cb.Dimensions {
+		d := &cb.Dimensions[i]
+		if c, ok := w.Portrayal[d.ID]; ok {
+			add(d, c.List())
+		}
+	}
+	add(cb.Dimension("medium"), []string{w.Medium})
+	add(cb.Dimension("gender"), m.Facets[catalog.FacetHikikomoriGenders])
+	for _, code := range w.Countries {
+		for _, s := range []string{cb.CountryName(code), cb.CountryDemonym(code)} {
+			if s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }

@@ -20,6 +20,7 @@ const (
 	fieldNative   = "native"   // original (native-script) title
 	fieldBody     = "body"     // synopsis and coding evidence
 	fieldNames    = "names"    // creators and characters
+	fieldTopics   = "topics"   // coded values and derived facets as words: labels, synonyms, countries' names
 	fieldYear     = "year"     // numeric
 	fieldFacet    = "facet"    // keywords: "realism:realistic", one term per facet value
 	fieldMeta     = "meta"     // stored only: what the index keeps in memory
@@ -43,14 +44,14 @@ const keywordsAnalyzer = "komoru_keywords"
 
 // schemaVersion changes whenever the mapping or the documents change
 // shape; an index of another version is rebuilt on open.
-const schemaVersion = "komoru-index-6"
+const schemaVersion = "komoru-index-7"
 
 // textFields are the Latin-script fields a query word is matched against,
 // the first (titles) ranking above the others; phraseFields those with
 // positions, where phrases are matched.
 var (
-	textFields   = []string{fieldTitle, fieldBody, fieldNames}
-	phraseFields = []string{fieldTitle, fieldBody}
+	textFields   = []string{fieldTitle, fieldBody, fieldNames, fieldTopics}
+	phraseFields = []string{fieldTitle, fieldBody, fieldTopics}
 )
 
 // newMapping is the one explicit mapping of the index: no dynamic fields.
@@ -120,6 +121,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fieldNative, text(nativeAnalyzer, true))
 	dm.AddFieldMappingsAt(fieldBody, text(textAnalyzer, true))
 	dm.AddFieldMappingsAt(fieldNames, text(textAnalyzer, false))
+	dm.AddFieldMappingsAt(fieldTopics, text(textAnalyzer, true))
 	year := bleve.NewNumericFieldMapping()
 	year.Store = false
 	year.IncludeInAll = false

@@ -92,7 +92,8 @@ func TestOracle(t *testing.T) {
 	an := ix.textAnalyzer()
 	terms := func(w *catalog.Work) map[string]bool {
 		set := map[string]bool{}
-		for _, s := range []string{w.Title, w.Synopsis, "Someone"} {
+		texts := append([]string{w.Title, w.Synopsis, "Someone"}, topicWords(w, cb, newMeta(w, cb))...)
+		for _, s := range texts {
 			for _, tok := range an.Analyze([]byte(fold(s))) {
 				set[string(tok.Term)] = true
 			}
