@@ -226,9 +226,28 @@ func fold(s string) string {
 	return strings.ToLower(s)
 }
 
-// sortKey is the title sort key: folded, without leading punctuation.
+// sortKey is the title sort key: folded, without leading punctuation and
+// without a leading article, as library catalogs file titles: "The Lunar
+// Course of My Life" under L.
 func sortKey(title string) string {
-	return strings.TrimLeftFunc(fold(title), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	k := trimNonAlnum(fold(title))
+	for _, a := range leadingArticles {
+		if rest, ok := strings.CutPrefix(k, a+" "); ok {
+			if rest = trimNonAlnum(rest); rest != "" {
+				return rest
+			}
+		}
+	}
+	return k
+}
+
+// leadingArticles are the articles a title sort skips, lower case: the
+// English, French and German ones of the catalog's titles. Only the one
+// article that opens a title is skipped, and only when a word follows.
+var leadingArticles = []string{"the", "a", "an", "le", "la", "les", "der", "die", "das"}
+
+func trimNonAlnum(s string) string {
+	return strings.TrimLeftFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // addYear adds ordinal o to the bitmap of its year.
