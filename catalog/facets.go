@@ -1,8 +1,11 @@
 package catalog
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Facet names that are not portrayal dimensions (api.md). Every portrayal
@@ -80,6 +83,25 @@ func (cb *Codebook) ValidFacetValue(facet, value string) bool {
 	}
 	return false
 }
+
+// ParseFacetValue returns a facet value as the index keeps it, from the
+// form a user may write: a decade as "2010" or "2010s". Its error says what
+// the facet expects, for the API's field errors.
+func (cb *Codebook) ParseFacetValue(facet, value string) (string, error) {
+	if facet == FacetDecade {
+		v := strings.TrimSuffix(value, "s")
+		if !cb.ValidFacetValue(facet, v) {
+			return "", errBadDecade
+		}
+		return v, nil
+	}
+	if !cb.ValidFacetValue(facet, value) {
+		return "", fmt.Errorf("unknown value %q", value)
+	}
+	return value, nil
+}
+
+var errBadDecade = errors.New("must be a decade such as 2010 or 2010s")
 
 // HikikomoriGenders returns the distinct genders of the work's hikikomori
 // characters, in the order the characters are listed.

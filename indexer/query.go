@@ -32,8 +32,9 @@ type Query struct {
 	// Text is free text: every word is required, "quoted phrases" match
 	// as phrases; empty matches every work.
 	Text string
-	// Filters maps a facet to the values wanted: OR within a facet, AND
-	// across facets.
+	// Filters maps a facet to the values wanted, as the index keeps them
+	// (a decade as "2010": see catalog.Codebook.ParseFacetValue): OR within
+	// a facet, AND across facets.
 	Filters map[string][]string
 	// YearFrom and YearTo bound the year, inclusive; 0 leaves it open.
 	YearFrom, YearTo int
@@ -85,6 +86,9 @@ func (q *Query) Validate(cb *catalog.Codebook) error {
 		for _, v := range vs {
 			if !cb.ValidFacetValue(f, v) {
 				fields[f] = fmt.Sprintf("unknown value %q", v)
+				if _, err := cb.ParseFacetValue(f, v); err != nil {
+					fields[f] = err.Error()
+				}
 				break
 			}
 		}

@@ -179,6 +179,31 @@ func TestAPISearchBadParams(t *testing.T) {
 	}
 }
 
+// TestAPISearchDecade: a decade is given as 2010 or 2010s and always
+// echoed as 2010; a bad one is told the form.
+func TestAPISearchDecade(t *testing.T) {
+	h := newTestServer(t)
+	for _, q := range []string{"decade=2010", "decade=2010s"} {
+		_, body := get(t, h, "/api/v1/search?"+q)
+		var selected []string
+		for _, v := range body["facets"].(map[string]any)["decade"].([]any) {
+			if v := v.(map[string]any); v["selected"] == true {
+				selected = append(selected, v["value"].(string)+" "+v["label"].(string))
+			}
+		}
+		if diff := cmp.Diff([]string{"2010 2010s"}, selected); diff != "" {
+			t.Errorf("GET ?%s: selected decades (-want +got):\n%s", q, diff)
+		}
+	}
+	for _, q := range []string{"decade=1995", "decade=2010x", "decade=s"} {
+		_, body := get(t, h, "/api/v1/search?"+q)
+		fields, _ := body["error"].(map[string]any)["fields"].(map[string]any)
+		if want := "must be a decade such as 2010 or 2010s"; fields["decade"] != want {
+			t.Errorf("GET ?%s: decade error %v, want %q", q, fields["decade"], want)
+		}
+	}
+}
+
 func TestAPISearchParamsAccepted(t *testing.T) {
 	h := newTestServer(t)
 	for _, c := range []struct {
@@ -191,6 +216,8 @@ func TestAPISearchParamsAccepted(t *testing.T) {
 		{"q=jellyfsh&typo=false", 0},
 		{"medium=manga&medium=novel", 2},
 		{"female_hikikomori_lead=true&decade=2010", 1},
+		{"female_hikikomori_lead=true&decade=2010s", 1},
+		{"decade=2010s&decade=2010", 4},
 		{"sort=-year&size=100&page=1", 8},
 		{"year_from=2019&year_to=2019", 1},
 	} {

@@ -96,6 +96,11 @@ func (s *Server) pageSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	// Facet values as the index keeps them ("2010s" is "2010"), so that
+	// the page's toggles and chips find the selected ones.
+	for f, vs := range q.Filters {
+		params[f] = vs
+	}
 	res, err := s.search.Search(c.Request.Context(), q)
 	if err != nil {
 		return err

@@ -224,6 +224,10 @@ func TestSearchPage(t *testing.T) {
 		{"/?page=2", 200, []string{`rel="prev"`, `<a href="/?page=2" aria-current="page">2</a>`}, nil},
 		{"/?size=1000", 400, []string{`size`}, nil},
 		{"/?mood=sad", 400, []string{`mood`}, nil},
+		// A decade written with its "s" is that decade, selected and
+		// removable like one written without.
+		{"/?decade=2010s", 200, []string{`id="f-decade-2010" name="decade" value="2010" checked`,
+			`<a class="chip removable" href="/" aria-label="Remove filter Decade: 2010s">`}, nil},
 	}
 	for _, tt := range tests {
 		rec := request(t, s, "GET", tt.url)
