@@ -219,6 +219,12 @@ func TestAPISearchParamsAccepted(t *testing.T) {
 		{"female_hikikomori_lead=true&decade=2010s", 1},
 		{"decade=2010s&decade=2010", 4},
 		{"sort=-year&size=100&page=1", 8},
+		// Stop words alone are an empty query; so is one letter.
+		{"q=the+of", 8},
+		{"q=a+the+of", 8},
+		{"q=a", 8},
+		{"q=%22to+the%22&typo=false", 8},
+		{"q=the+of&medium=manga", 1},
 		{"year_from=2019&year_to=2019", 1},
 	} {
 		url := "/api/v1/search?" + c.query

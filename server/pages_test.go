@@ -222,6 +222,8 @@ func TestSearchPage(t *testing.T) {
 			`<a class="chip removable" href="/" aria-label="Remove filter Realism: Realistic">`}, nil},
 		{"/?q=jellyfish&sort=year", 200, []string{`value="jellyfish"`, `<mark>`, `href="/works/princess-jellyfish-manga"`, `<option value="year" selected>`}, nil},
 		{"/?q=zzzzqqqq&realism=realistic", 200, []string{`No works match`, `Search without the text “zzzzqqqq”`, `href="/?realism=realistic"`, `Remove Realism: Realistic`}, []string{`<li class="hit">`}},
+		// Stop words alone are an empty query: every work, not "No works".
+		{"/?q=a+the+of", 200, []string{`value="a the of"`, `<li class="hit">`, `rel="next"`}, []string{`No works match`}},
 		{"/?page=2", 200, []string{`rel="prev"`, `<a href="/?page=2" aria-current="page">2</a>`}, nil},
 		// A bad parameter keeps the search box and says what is wrong
 		// with each parameter, as the API does.
