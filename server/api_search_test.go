@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -250,5 +252,36 @@ func TestAPISearchWithoutIndex(t *testing.T) {
 	code, _ := get(t, srv.Handler(), "/api/v1/search?q=x")
 	if code != http.StatusServiceUnavailable {
 		t.Errorf("search without an index = %d, want 503", code)
+	}
+}
+
+// TestAPISearchTitleSort: sort=title files a title under the word after
+// its leading article, as library catalogs do.
+func TestAPISearchTitleSort(t *testing.T) {
+	st := newSite(t)
+	var titles []string
+	for page := 1; ; page++ {
+		rec := st.do(t, req{method: "GET", url: fmt.Sprintf("/api/v1/search?sort=title&size=100&page=%d", page)})
+		res := decodeJSON[struct{ Hits []struct{ Title string } }](t, rec)
+		if len(res.Hits) == 0 {
+			break
+		}
+		for _, h := range res.Hits {
+			titles = append(titles, h.Title)
+		}
+	}
+	// Each title's first work comes right after the title given.
+	for _, tt := range []struct{ title, after string }{
+		{"The Lunar Course of My Life", "Loner"},
+		{"The Pet Girl of Sakurasou", "Persona 5: The Animation"},
+		{"The Vexations of a Shut-In Vampire Princess", "Tokyo!"},
+	} {
+		i := slices.Index(titles, tt.title)
+		if i < 1 {
+			t.Fatalf("%q not after another title in %q", tt.title, titles)
+		}
+		if titles[i-1] != tt.after {
+			t.Errorf("sort=title: %q after %q, want after %q", tt.title, titles[i-1], tt.after)
+		}
 	}
 }
