@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"strconv"
 )
 
 //go:embed codebook.json
@@ -25,6 +24,9 @@ type Codebook struct {
 	byID      map[string]*Dimension
 	countries map[string]string // ISO 3166-1 alpha-2 → English name
 	languages map[string]string // ISO 639-1 → English name
+
+	facets     []Facet // the search API's facets, in display order
+	facetIndex map[string]int
 }
 
 // Dimension is a coded dimension or a metadata vocabulary.
@@ -111,6 +113,7 @@ func ParseCodebook(data []byte) (*Codebook, error) {
 	for _, l := range iso.Languages {
 		cb.languages[l.Code] = l.Name
 	}
+	cb.buildFacets()
 	return cb, nil
 }
 
@@ -134,32 +137,12 @@ func (cb *Codebook) CountryName(code string) string { return cb.countries[code] 
 // LanguageName returns the English name of an ISO 639-1 code, or "".
 func (cb *Codebook) LanguageName(code string) string { return cb.languages[code] }
 
-// Label returns the display label of a facet value: the codebook label of a
-// coded value, the name of a country or language, "2000s" for a decade.
-// An unknown value is its own label.
+// Label returns the display label of a facet value (see Facet.ValueLabel),
+// or of a value of another vocabulary, such as a character's gender. An
+// unknown value is its own label.
 func (cb *Codebook) Label(facet, value string) string {
-	switch facet {
-	case FacetCountries:
-		if n := cb.countries[value]; n != "" {
-			return n
-		}
-	case FacetLanguages:
-		if n := cb.languages[value]; n != "" {
-			return n
-		}
-	case FacetDecade:
-		if _, err := strconv.Atoi(value); err == nil {
-			return value + "s"
-		}
-	case FacetFemaleHikikomoriLead:
-		switch value {
-		case "true":
-			return "Yes"
-		case "false":
-			return "No"
-		}
-	case FacetHikikomoriGenders:
-		facet = "gender"
+	if f, ok := cb.Facet(facet); ok {
+		return f.ValueLabel(value)
 	}
 	if d := cb.byID[facet]; d != nil {
 		if v := d.byID[value]; v != nil {

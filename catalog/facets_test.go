@@ -1,6 +1,9 @@
 package catalog
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestParseFacetValue(t *testing.T) {
 	cb := DefaultCodebook()
@@ -34,5 +37,72 @@ func TestParseFacetValue(t *testing.T) {
 		if got != tt.want || gotErr != tt.wantErr {
 			t.Errorf("ParseFacetValue(%q, %q) = %q, %q; want %q, %q", tt.facet, tt.value, got, gotErr, tt.want, tt.wantErr)
 		}
+	}
+}
+
+// TestFacets: each facet's descriptor gives a work's values, labels them
+// and orders them, the derived facets as the coded ones.
+func TestFacets(t *testing.T) {
+	cb := DefaultCodebook()
+	w := &Work{Medium: "manga", Year: 2004, Countries: []string{"JP", "KR"}, Languages: []string{"ja"},
+		Characters: []Character{
+			{Name: "A", Gender: "male", Role: "supporting", Hikikomori: true},
+			{Name: "B", Gender: "female", Role: "protagonist", Hikikomori: true},
+			{Name: "C", Gender: "female", Role: "supporting"},
+		},
+		Portrayal: Portrayal{"realism": {Value: "mixed"}, "conditions": {Values: []string{"paranoia", "depression"}}}}
+	tests := []struct {
+		facet   string
+		values  []string // the work's
+		labels  []string // of the work's values
+		derived bool
+		ordered []string // values in display order
+	}{
+		{"realism", []string{"mixed"}, []string{"Mixed"}, false, []string{"realistic", "mixed", "romanticized"}},
+		{"conditions", []string{"paranoia", "depression"}, []string{"Paranoia", "Depression"}, false, nil},
+		{FacetMedium, []string{"manga"}, []string{"Manga"}, false, nil},
+		{FacetCountries, []string{"JP", "KR"}, []string{"Japan", "South Korea"}, false, []string{"FR", "JP", "KR"}},
+		{FacetLanguages, []string{"ja"}, []string{"Japanese"}, false, nil},
+		{FacetHikikomoriGenders, []string{"male", "female"}, []string{"Male", "Female"}, true, nil},
+		{FacetFemaleHikikomoriLead, []string{"true"}, []string{"Yes"}, true, []string{"true", "false"}},
+		{FacetDecade, []string{"2000"}, []string{"2000s"}, true, []string{"990", "1980", "2000", "2010"}},
+	}
+	for _, tt := range tests {
+		f, ok := cb.Facet(tt.facet)
+		if !ok {
+			t.Errorf("Facet(%q) missing", tt.facet)
+			continue
+		}
+		if got := f.Of(w); !slices.Equal(got, tt.values) {
+			t.Errorf("%s: Of = %q, want %q", tt.facet, got, tt.values)
+		}
+		var labels []string
+		for _, v := range tt.values {
+			labels = append(labels, f.ValueLabel(v))
+		}
+		if !slices.Equal(labels, tt.labels) {
+			t.Errorf("%s: labels = %q, want %q", tt.facet, labels, tt.labels)
+		}
+		if f.Derived != tt.derived {
+			t.Errorf("%s: Derived = %v, want %v", tt.facet, f.Derived, tt.derived)
+		}
+		if tt.ordered != nil {
+			shuffled := slices.Clone(tt.ordered)
+			slices.Reverse(shuffled)
+			slices.SortFunc(shuffled, f.Compare)
+			if !slices.Equal(shuffled, tt.ordered) {
+				t.Errorf("%s: sorted = %q, want %q", tt.facet, shuffled, tt.ordered)
+			}
+		}
+	}
+	if f, _ := cb.Facet(FacetDecade); f.ValueLabel("x") != "x" {
+		t.Errorf("decade label of x = %q, want x", f.ValueLabel("x"))
+	}
+	var names []string
+	for _, f := range cb.Facets() {
+		names = append(names, f.Name)
+	}
+	if want := len(cb.Dimensions) + 6; len(names) != want {
+		t.Errorf("Facets() = %q, want %d", names, want)
 	}
 }

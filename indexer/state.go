@@ -88,18 +88,13 @@ func (s *state) code(facet, value string) uint16 {
 	s.values = append(s.values, facetValue{facet: facet, value: value, bm: roaring.New()})
 	m[value] = c
 	s.facets[facet] = append(s.facets[facet], c)
-	if facet == catalog.FacetDecade || s.openFacet(facet) {
-		// Open lists are kept sorted by value: decades in time order,
-		// countries and languages by code.
+	if f, ok := s.cb.Facet(facet); ok && f.Values == nil {
+		// Open lists are kept in the facet's order: decades in time
+		// order, countries and languages by code.
 		cs := s.facets[facet]
-		slices.SortFunc(cs, func(a, b uint16) int { return strings.Compare(s.values[a].value, s.values[b].value) })
+		slices.SortFunc(cs, func(a, b uint16) int { return f.Compare(s.values[a].value, s.values[b].value) })
 	}
 	return c
-}
-
-func (s *state) openFacet(facet string) bool {
-	f, ok := s.cb.Facet(facet)
-	return ok && f.Values == nil
 }
 
 // ordFor returns the ordinal of id, assigning the next one to a new id.

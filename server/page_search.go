@@ -233,18 +233,12 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 	for _, fr := range res.Facets {
 		f, _ := s.cb.Facet(fr.Name)
 		vals := slices.Clone(fr.Values)
-		switch {
-		case fr.Name == catalog.FacetDecade:
-			slices.SortFunc(vals, func(a, b indexer.FacetValue) int { return atoiOr0(a.Value) - atoiOr0(b.Value) })
-		case f.Values != nil:
-			order := map[string]int{}
-			for i, v := range f.Values {
-				order[v.ID] = i
+		slices.SortStableFunc(vals, func(a, b indexer.FacetValue) int {
+			if f.ByCount {
+				return b.Count - a.Count
 			}
-			slices.SortStableFunc(vals, func(a, b indexer.FacetValue) int { return order[a.Value] - order[b.Value] })
-		default:
-			slices.SortStableFunc(vals, func(a, b indexer.FacetValue) int { return b.Count - a.Count })
-		}
+			return f.Compare(a.Value, b.Value)
+		})
 		fv := facetView{Name: fr.Name, Label: fr.Label, Filterable: len(vals) > 10}
 		for i, v := range vals {
 			view := facetValueView{ID: "f-" + fr.Name + "-" + v.Value, Facet: fr.Name, Value: v.Value, Label: v.Label, Count: v.Count, Selected: v.Selected}
@@ -383,9 +377,4 @@ func truncateWords(s string, n int) string {
 		}
 	}
 	return strings.TrimRight(s[:cut], " ,;:.") + "…"
-}
-
-func atoiOr0(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
 }
