@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"strconv"
 )
 
 //go:embed codebook.json
@@ -29,6 +28,9 @@ type Codebook struct {
 	countries map[string]string // ISO 3166-1 alpha-2 → English name
 	demonyms  map[string]string // ISO 3166-1 alpha-2 → "Korean", where iso.json gives one
 	languages map[string]string // ISO 639-1 → English name
+
+	facets     []Facet // the search API's facets, in display order
+	facetIndex map[string]int
 }
 
 // Dimension is a coded dimension or a metadata vocabulary.
@@ -134,6 +136,7 @@ func ParseCodebook(data []byte) (*Codebook, error) {
 	for _, l := range iso.Languages {
 		cb.languages[l.Code] = l.Name
 	}
+	cb.buildFacets()
 	return cb, nil
 }
 
@@ -161,32 +164,12 @@ func (cb *Codebook) CountryDemonym(code string) string { return cb.demonyms[code
 // LanguageName returns the English name of an ISO 639-1 code, or "".
 func (cb *Codebook) LanguageName(code string) string { return cb.languages[code] }
 
-// Label returns the display label of a facet value: the codebook label of a
-// coded value, the name of a country or language, "2000s" for a decade.
-// An unknown value is its own label.
+// Label returns the display label of a facet value (see Facet.ValueLabel),
+// or of a value of another vocabulary, such as a character's gender. An
+// unknown value is its own label.
 func (cb *Codebook) Label(facet, value string) string {
-	switch facet {
-	case FacetCountries:
-		if n := cb.countries[value]; n != "" {
-			return n
-		}
-	case FacetLanguages:
-		if n := cb.languages[value]; n != "" {
-			return n
-		}
-	case FacetDecade:
-		if _, err := strconv.Atoi(value); err == nil {
-			return value + "s"
-		}
-	case FacetFemaleHikikomoriLead:
-		switch value {
-		case "true":
-			return "Yes"
-		case "false":
-			return "No"
-		}
-	case FacetHikikomoriGenders:
-		facet = "gender"
+	if f, ok := cb.Facet(facet); ok {
+		return f.ValueLabel(value)
 	}
 	if d := cb.byID[facet]; d != nil {
 		if v := d.byID[value]; v != nil {

@@ -31,7 +31,12 @@ func (c *CSVWriter) columns() []string {
 	for _, d := range c.cb.Dimensions {
 		cols = append(cols, d.ID, d.ID+"_evidence")
 	}
-	return append(cols, FacetHikikomoriGenders, FacetFemaleHikikomoriLead, FacetDecade, "related", "sources", "notes")
+	for _, f := range c.cb.Facets() {
+		if f.Derived {
+			cols = append(cols, f.Name)
+		}
+	}
+	return append(cols, "related", "sources", "notes")
 }
 
 func (c *CSVWriter) writeHeader() error {
@@ -77,8 +82,12 @@ func (c *CSVWriter) Write(w *Work) error {
 	for i, s := range w.Sources {
 		sources[i] = s.URL
 	}
-	row = append(row, join(w.HikikomoriGenders()), strconv.FormatBool(w.FemaleHikikomoriLead()),
-		strconv.Itoa(w.Decade()), join(related), join(sources), w.Notes)
+	for _, f := range c.cb.Facets() {
+		if f.Derived {
+			row = append(row, join(f.Of(w)))
+		}
+	}
+	row = append(row, join(related), join(sources), w.Notes)
 	return c.w.Write(row)
 }
 

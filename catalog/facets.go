@@ -1,8 +1,11 @@
 package catalog
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Facet names that are not portrayal dimensions (api.md). Every portrayal
@@ -16,7 +19,10 @@ const (
 	FacetDecade               = "decade"
 )
 
-// Facet describes one facet of the search API.
+// Facet describes one facet of the search API: its values in display
+// order with their labels, and how a work's values are found. It is the one
+// place a facet is defined; the index, the stats, the CSV and the pages
+// read it.
 type Facet struct {
 	Name  string
 	Label string
@@ -24,61 +30,193 @@ type Facet struct {
 	// Values lists the possible values in display order where the codebook
 	// fixes them; nil for open lists (countries, languages, decades).
 	Values []Value
+	// Derived facets are computed from a work's other fields (its
+	// characters, its year) rather than coded; the CSV gives them columns.
+	Derived bool
+	// ByCount is set for open lists shown most common first (countries,
+	// languages); other facets show their values in Compare's order.
+	ByCount bool
+
+	of      func(w *Work) []string
+	name    func(value string) string // an open list's label of value; "" if unknown
+	compare func(a, b string) int
+	parse   func(value string) (string, error)
+	dim     *Dimension // where the values come from, if from the codebook
+}
+
+// Of returns the work's values of the facet; none for the zero Facet.
+func (f *Facet) Of(w *Work) []string {
+	if f.of == nil {
+		return nil
+	}
+	return f.of(w)
+}
+
+// ValueLabel returns a value's display label: the codebook label of a
+// coded value, the name of a country or language, "2000s" for a decade.
+// An unknown value is its own label.
+func (f *Facet) ValueLabel(value string) string {
+	if f.dim != nil {
+		if v := f.dim.Value(value); v != nil {
+			return v.Label
+		}
+	}
+	for _, v := range f.Values {
+		if v.ID == value {
+			return v.Label
+		}
+	}
+	if f.name != nil {
+		if n := f.name(value); n != "" {
+			return n
+		}
+	}
+	return value
+}
+
+// Compare orders two values of the facet in display order: the codebook's
+// for fixed lists, time for decades, the value itself for other open lists.
+func (f *Facet) Compare(a, b string) int {
+	if f.compare == nil {
+		return strings.Compare(a, b)
+	}
+	return f.compare(a, b)
+}
+
+// Parse returns a value as the index keeps it, from the form a user may
+// write: a decade as "2010" or "2010s". Its error says what the facet
+// expects, for the API's field errors.
+func (f *Facet) Parse(value string) (string, error) {
+	if f.parse == nil {
+		return "", fmt.Errorf("unknown value %q", value)
+	}
+	return f.parse(value)
 }
 
 // Facets returns every facet of the search API in display order: the
-// portrayal dimensions, then the metadata and derived facets.
-func (cb *Codebook) Facets() []Facet {
-	var fs []Facet
-	for _, d := range cb.Dimensions {
-		fs = append(fs, Facet{Name: d.ID, Label: d.Label, Multi: d.Multi, Values: d.Values})
-	}
-	fs = append(fs,
-		Facet{Name: FacetMedium, Label: "Medium", Values: cb.byID["medium"].Values},
-		Facet{Name: FacetCountries, Label: "Country", Multi: true},
-		Facet{Name: FacetLanguages, Label: "Language", Multi: true},
-		Facet{Name: FacetHikikomoriGenders, Label: "Hikikomori gender", Multi: true, Values: cb.byID["gender"].Values},
-		Facet{Name: FacetFemaleHikikomoriLead, Label: "Female hikikomori lead", Values: []Value{
-			{ID: "true", Label: "Yes", Definition: "A protagonist is a female hikikomori."},
-			{ID: "false", Label: "No", Definition: "No protagonist is a female hikikomori."},
-		}},
-		Facet{Name: FacetDecade, Label: "Decade"},
-	)
-	return fs
-}
+// portrayal dimensions, then the metadata and derived facets. The slice is
+// the codebook's and must not be modified.
+func (cb *Codebook) Facets() []Facet { return cb.facets }
 
 // Facet returns the facet with the given name, and whether it exists.
 func (cb *Codebook) Facet(name string) (Facet, bool) {
-	for _, f := range cb.Facets() {
-		if f.Name == name {
-			return f, true
-		}
+	if i, ok := cb.facetIndex[name]; ok {
+		return cb.facets[i], true
 	}
 	return Facet{}, false
 }
 
-// ValidFacetValue reports whether value can occur in the facet. Open facets
-// check the value's form: an ISO code, a decade such as "1990".
+// ValidFacetValue reports whether value is a value of the facet as the
+// index keeps it: a coded value, an ISO code, a decade such as "1990".
 func (cb *Codebook) ValidFacetValue(facet, value string) bool {
-	switch facet {
-	case FacetCountries:
-		return cb.countries[value] != ""
-	case FacetLanguages:
-		return cb.languages[value] != ""
-	case FacetDecade:
-		n, err := strconv.Atoi(value)
-		return err == nil && n%10 == 0 && n >= minYear && n <= 9990
-	}
+	v, err := cb.ParseFacetValue(facet, value)
+	return err == nil && v == value
+}
+
+// ParseFacetValue returns a facet value as the index keeps it, from the
+// form a user may write (see Facet.Parse).
+func (cb *Codebook) ParseFacetValue(facet, value string) (string, error) {
 	f, ok := cb.Facet(facet)
 	if !ok {
-		return false
+		return "", fmt.Errorf("unknown value %q", value)
 	}
-	for _, v := range f.Values {
-		if v.ID == value {
-			return true
+	return f.Parse(value)
+}
+
+var errBadDecade = errors.New("must be a decade such as 2010 or 2010s")
+
+// buildFacets defines every facet, once, when the codebook is read.
+func (cb *Codebook) buildFacets() {
+	cb.facets = nil
+	for i := range cb.Dimensions {
+		d := &cb.Dimensions[i]
+		f := fixedFacet(d.ID, d.Label, d.Values)
+		f.Multi, f.dim = d.Multi, d
+		f.of = func(w *Work) []string { return w.Portrayal[d.ID].List() }
+		cb.facets = append(cb.facets, f)
+	}
+	medium := fixedFacet(FacetMedium, "Medium", cb.byID["medium"].Values)
+	medium.dim = cb.byID["medium"]
+	medium.of = func(w *Work) []string { return []string{w.Medium} }
+
+	countries := openFacet(FacetCountries, "Country", cb.countries)
+	countries.of = func(w *Work) []string { return w.Countries }
+	languages := openFacet(FacetLanguages, "Language", cb.languages)
+	languages.of = func(w *Work) []string { return w.Languages }
+
+	genders := fixedFacet(FacetHikikomoriGenders, "Hikikomori gender", cb.byID["gender"].Values)
+	genders.Multi, genders.Derived, genders.dim = true, true, cb.byID["gender"]
+	genders.of = (*Work).HikikomoriGenders
+
+	lead := fixedFacet(FacetFemaleHikikomoriLead, "Female hikikomori lead", []Value{
+		{ID: "true", Label: "Yes", Definition: "A protagonist is a female hikikomori."},
+		{ID: "false", Label: "No", Definition: "No protagonist is a female hikikomori."},
+	})
+	lead.Derived = true
+	lead.of = func(w *Work) []string { return []string{strconv.FormatBool(w.FemaleHikikomoriLead())} }
+
+	decade := Facet{Name: FacetDecade, Label: "Decade", Derived: true,
+		of: func(w *Work) []string { return []string{strconv.Itoa(w.Decade())} },
+		name: func(v string) string {
+			if _, err := strconv.Atoi(v); err == nil {
+				return v + "s"
+			}
+			return ""
+		},
+		compare: func(a, b string) int { return atoi(a) - atoi(b) },
+		parse: func(v string) (string, error) {
+			v = strings.TrimSuffix(v, "s")
+			n, err := strconv.Atoi(v)
+			if err != nil || n%10 != 0 || n < minYear || n > 9990 || v != strconv.Itoa(n) {
+				return "", errBadDecade
+			}
+			return v, nil
+		},
+	}
+	cb.facets = append(cb.facets, medium, countries, languages, genders, lead, decade)
+	cb.facetIndex = make(map[string]int, len(cb.facets))
+	for i, f := range cb.facets {
+		cb.facetIndex[f.Name] = i
+	}
+}
+
+// fixedFacet is a facet whose values the codebook lists, in that order.
+func fixedFacet(name, label string, values []Value) Facet {
+	order := make(map[string]int, len(values))
+	for i, v := range values {
+		order[v.ID] = i
+	}
+	// A value the list lacks sorts last.
+	pos := func(v string) int {
+		if i, ok := order[v]; ok {
+			return i
 		}
+		return len(values)
 	}
-	return false
+	return Facet{Name: name, Label: label, Values: values,
+		compare: func(a, b string) int { return pos(a) - pos(b) },
+		parse: func(v string) (string, error) {
+			if _, ok := order[v]; !ok {
+				return "", fmt.Errorf("unknown value %q", v)
+			}
+			return v, nil
+		},
+	}
+}
+
+// openFacet is a facet of ISO codes, named by names, shown most common
+// first.
+func openFacet(name, label string, names map[string]string) Facet {
+	return Facet{Name: name, Label: label, Multi: true, ByCount: true,
+		name:    func(v string) string { return names[v] },
+		compare: strings.Compare,
+		parse: func(v string) (string, error) {
+			if names[v] == "" {
+				return "", fmt.Errorf("unknown value %q", v)
+			}
+			return v, nil
+		},
+	}
 }
 
 // HikikomoriGenders returns the distinct genders of the work's hikikomori
@@ -105,23 +243,3 @@ func (w *Work) FemaleHikikomoriLead() bool {
 
 // Decade returns the decade of the work's first release, e.g. 2000.
 func (w *Work) Decade() int { return w.Year / 10 * 10 }
-
-// FacetValues returns the work's values for a facet of the search API. It is
-// the one place derived facets are computed; the index and the stats read it.
-func (w *Work) FacetValues(facet string) []string {
-	switch facet {
-	case FacetMedium:
-		return []string{w.Medium}
-	case FacetCountries:
-		return w.Countries
-	case FacetLanguages:
-		return w.Languages
-	case FacetHikikomoriGenders:
-		return w.HikikomoriGenders()
-	case FacetFemaleHikikomoriLead:
-		return []string{strconv.FormatBool(w.FemaleHikikomoriLead())}
-	case FacetDecade:
-		return []string{strconv.Itoa(w.Decade())}
-	}
-	return w.Portrayal[facet].List()
-}

@@ -49,15 +49,16 @@ func NewStats(cb *Codebook, by string) *Stats {
 func (s *Stats) Add(w *Work) error {
 	s.Works++
 	var cols []string
-	if s.By != "" {
-		cols = w.FacetValues(s.By)
+	if by, ok := s.cb.Facet(s.By); ok {
+		cols = by.Of(w)
 		for _, c := range cols {
 			s.ByTotal[c]++
 		}
 	}
 	for i := range s.Facets {
 		fs := &s.Facets[i]
-		for _, v := range w.FacetValues(fs.Name) {
+		f, _ := s.cb.Facet(fs.Name)
+		for _, v := range f.Of(w) {
 			row := s.row(fs, v)
 			row.Count++
 			for _, c := range cols {
@@ -100,34 +101,23 @@ func (s *Stats) row(fs *FacetStats, value string) *StatsRow {
 func (s *Stats) Finish() {
 	for i := range s.Facets {
 		fs := &s.Facets[i]
-		if f, _ := s.cb.Facet(fs.Name); f.Values != nil {
+		f, _ := s.cb.Facet(fs.Name)
+		if f.Values != nil {
 			continue
 		}
 		slices.SortStableFunc(fs.Rows, func(a, b StatsRow) int {
-			if fs.Name == FacetDecade {
-				return atoi(a.Value) - atoi(b.Value)
-			}
-			if a.Count != b.Count {
+			if f.ByCount && a.Count != b.Count {
 				return b.Count - a.Count
 			}
-			if a.Value < b.Value {
-				return -1
-			}
-			return 1
+			return f.Compare(a.Value, b.Value)
 		})
 	}
 	s.Columns = nil
 	for c := range s.ByTotal {
 		s.Columns = append(s.Columns, c)
 	}
-	if s.By == FacetDecade {
-		slices.SortFunc(s.Columns, func(a, b string) int { return atoi(a) - atoi(b) })
-	} else if f, ok := s.cb.Facet(s.By); ok && f.Values != nil {
-		order := map[string]int{}
-		for i, v := range f.Values {
-			order[v.ID] = i
-		}
-		slices.SortFunc(s.Columns, func(a, b string) int { return order[a] - order[b] })
+	if by, ok := s.cb.Facet(s.By); ok {
+		slices.SortFunc(s.Columns, by.Compare)
 	} else {
 		slices.Sort(s.Columns)
 	}

@@ -24,7 +24,7 @@ type meta struct {
 func newMeta(w *catalog.Work, cb *catalog.Codebook) meta {
 	m := meta{Title: w.Title, Original: w.OriginalTitle, Year: w.Year, Facets: map[string][]string{}}
 	for _, f := range cb.Facets() {
-		if vs := w.FacetValues(f.Name); len(vs) > 0 {
+		if vs := f.Of(w); len(vs) > 0 {
 			m.Facets[f.Name] = vs
 		}
 	}

@@ -19,6 +19,11 @@ import (
 // Bleve's confirm.
 const stateFile = "komoru-state.gob"
 
+// stateSchema names the shape of a state file and of its keys: it changes
+// with the index's schema and whenever the title sort key does, so a file
+// of old keys is not read.
+const stateSchema = schemaVersion + "/title-sort-2"
+
 // savedState is stateFile's content.
 type savedState struct {
 	Schema string
@@ -31,7 +36,7 @@ type savedState struct {
 }
 
 func saveState(dir string, st *state, seq int64) error {
-	ss := savedState{Schema: schemaVersion, Seq: seq}
+	ss := savedState{Schema: stateSchema, Seq: seq}
 	it := st.alive.Iterator()
 	var order []uint32
 	for it.HasNext() {
@@ -84,7 +89,7 @@ func loadSavedState(dir string, st *state, seq int64) error {
 	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(&ss); err != nil {
 		return err
 	}
-	if ss.Schema != schemaVersion || ss.Seq != seq {
+	if ss.Schema != stateSchema || ss.Seq != seq {
 		return fmt.Errorf("state file at seq %d, index at %d", ss.Seq, seq)
 	}
 	n := len(ss.IDs)

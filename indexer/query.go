@@ -2,10 +2,13 @@ package indexer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/komoru/komoru/catalog"
 )
 
@@ -30,10 +33,11 @@ const (
 // of a field means its default.
 type Query struct {
 	// Text is free text: every word is required, "quoted phrases" match
-	// as phrases; empty matches every work.
+	// as phrases; empty, or only stop words, matches every work.
 	Text string
-	// Filters maps a facet to the values wanted: OR within a facet, AND
-	// across facets.
+	// Filters maps a facet to the values wanted, as the index keeps them
+	// (a decade as "2010": see catalog.Codebook.ParseFacetValue): OR within
+	// a facet, AND across facets.
 	Filters map[string][]string
 	// YearFrom and YearTo bound the year, inclusive; 0 leaves it open.
 	YearFrom, YearTo int
@@ -85,6 +89,9 @@ func (q *Query) Validate(cb *catalog.Codebook) error {
 		for _, v := range vs {
 			if !cb.ValidFacetValue(f, v) {
 				fields[f] = fmt.Sprintf("unknown value %q", v)
+				if _, err := cb.ParseFacetValue(f, v); err != nil {
+					fields[f] = err.Error()
+				}
 				break
 			}
 		}
@@ -110,7 +117,55 @@ func (q *Query) setDefaults() {
 	if q.Sort == "" {
 		q.Sort = SortRelevance
 	}
+	if stopWordsOnly(parseText(q.Text), q.Typo) {
+		q.Text = ""
+	}
 }
+
+// minStopPrefix is the length from which a lone stop word still being
+// typed matches its completions (see matchText); a shorter one is no text.
+const minStopPrefix = 2
+
+// stopWordsOnly reports whether text of only stop words and punctuation
+// asks for nothing, and so is an empty query that matches every work, as
+// Meilisearch makes it a placeholder search. A lone word still being typed
+// is the exception: it is the prefix of its completions ("the" of
+// "theater"), as Meilisearch never ignores a prefix.
+func stopWordsOnly(t textQuery, typo bool) bool {
+	if t.empty() {
+		return false
+	}
+	if typo && t.lastIsPrefix && len(t.words) == 1 && len(t.phrases) == 0 && isWordPrefix(fold(t.words[0])) {
+		return false
+	}
+	an := stopWordAnalyzer()
+	if an == nil {
+		return false
+	}
+	for _, s := range slices.Concat(t.words, t.phrases) {
+		if hasCJK(s) || len(an.Analyze([]byte(fold(s)))) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// isWordPrefix reports whether a folded word is long enough to be
+// completed and has no punctuation: the start of a word, not "..." or "a".
+func isWordPrefix(w string) bool {
+	return len(w) >= minStopPrefix && !strings.ContainsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// stopWordAnalyzer is the index's text analyzer, built once for queries
+// that have no index at hand; nil if the mapping cannot be built, which
+// Open reports.
+var stopWordAnalyzer = sync.OnceValue(func() analysis.Analyzer {
+	m, err := newMapping()
+	if err != nil {
+		return nil
+	}
+	return m.AnalyzerNamed(textAnalyzer)
+})
 
 // textQuery is free text taken apart: bare words and quoted phrases.
 type textQuery struct {

@@ -253,6 +253,8 @@ func TestValidate(t *testing.T) {
 		{Query{Filters: map[string][]string{"colour": {"red"}}}, "colour"},
 		{Query{Filters: map[string][]string{"realism": {"gritty"}}}, "realism"},
 		{Query{Filters: map[string][]string{"decade": {"1995"}}}, "decade"},
+		// The index takes values as it keeps them; "2010s" is the API's.
+		{Query{Filters: map[string][]string{"decade": {"2010s"}}}, "decade"},
 		{Query{YearFrom: 2010, YearTo: 2000}, "year_to"},
 		{Query{Text: strings.Repeat("a", MaxTextLen+1)}, "q"},
 		{Query{Facets: []string{"nope"}}, "facets"},

@@ -88,18 +88,13 @@ func (s *state) code(facet, value string) uint16 {
 	s.values = append(s.values, facetValue{facet: facet, value: value, bm: roaring.New()})
 	m[value] = c
 	s.facets[facet] = append(s.facets[facet], c)
-	if facet == catalog.FacetDecade || s.openFacet(facet) {
-		// Open lists are kept sorted by value: decades in time order,
-		// countries and languages by code.
+	if f, ok := s.cb.Facet(facet); ok && f.Values == nil {
+		// Open lists are kept in the facet's order: decades in time
+		// order, countries and languages by code.
 		cs := s.facets[facet]
-		slices.SortFunc(cs, func(a, b uint16) int { return strings.Compare(s.values[a].value, s.values[b].value) })
+		slices.SortFunc(cs, func(a, b uint16) int { return f.Compare(s.values[a].value, s.values[b].value) })
 	}
 	return c
-}
-
-func (s *state) openFacet(facet string) bool {
-	f, ok := s.cb.Facet(facet)
-	return ok && f.Values == nil
 }
 
 // ordFor returns the ordinal of id, assigning the next one to a new id.
@@ -226,9 +221,28 @@ func fold(s string) string {
 	return strings.ToLower(s)
 }
 
-// sortKey is the title sort key: folded, without leading punctuation.
+// sortKey is the title sort key: folded, without leading punctuation and
+// without a leading article, as library catalogs file titles: "The Lunar
+// Course of My Life" under L.
 func sortKey(title string) string {
-	return strings.TrimLeftFunc(fold(title), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	k := trimNonAlnum(fold(title))
+	for _, a := range leadingArticles {
+		if rest, ok := strings.CutPrefix(k, a+" "); ok {
+			if rest = trimNonAlnum(rest); rest != "" {
+				return rest
+			}
+		}
+	}
+	return k
+}
+
+// leadingArticles are the articles a title sort skips, lower case: the
+// English, French and German ones of the catalog's titles. Only the one
+// article that opens a title is skipped, and only when a word follows.
+var leadingArticles = []string{"the", "a", "an", "le", "la", "les", "der", "die", "das"}
+
+func trimNonAlnum(s string) string {
+	return strings.TrimLeftFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // addYear adds ordinal o to the bitmap of its year.

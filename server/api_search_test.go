@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -179,6 +181,31 @@ func TestAPISearchBadParams(t *testing.T) {
 	}
 }
 
+// TestAPISearchDecade: a decade is given as 2010 or 2010s and always
+// echoed as 2010; a bad one is told the form.
+func TestAPISearchDecade(t *testing.T) {
+	h := newTestServer(t)
+	for _, q := range []string{"decade=2010", "decade=2010s"} {
+		_, body := get(t, h, "/api/v1/search?"+q)
+		var selected []string
+		for _, v := range body["facets"].(map[string]any)["decade"].([]any) {
+			if v := v.(map[string]any); v["selected"] == true {
+				selected = append(selected, v["value"].(string)+" "+v["label"].(string))
+			}
+		}
+		if diff := cmp.Diff([]string{"2010 2010s"}, selected); diff != "" {
+			t.Errorf("GET ?%s: selected decades (-want +got):\n%s", q, diff)
+		}
+	}
+	for _, q := range []string{"decade=1995", "decade=2010x", "decade=s"} {
+		_, body := get(t, h, "/api/v1/search?"+q)
+		fields, _ := body["error"].(map[string]any)["fields"].(map[string]any)
+		if want := "must be a decade such as 2010 or 2010s"; fields["decade"] != want {
+			t.Errorf("GET ?%s: decade error %v, want %q", q, fields["decade"], want)
+		}
+	}
+}
+
 func TestAPISearchParamsAccepted(t *testing.T) {
 	h := newTestServer(t)
 	for _, c := range []struct {
@@ -191,7 +218,15 @@ func TestAPISearchParamsAccepted(t *testing.T) {
 		{"q=jellyfsh&typo=false", 0},
 		{"medium=manga&medium=novel", 2},
 		{"female_hikikomori_lead=true&decade=2010", 1},
+		{"female_hikikomori_lead=true&decade=2010s", 1},
+		{"decade=2010s&decade=2010", 4},
 		{"sort=-year&size=100&page=1", 8},
+		// Stop words alone are an empty query; so is one letter.
+		{"q=the+of", 8},
+		{"q=a+the+of", 8},
+		{"q=a", 8},
+		{"q=%22to+the%22&typo=false", 8},
+		{"q=the+of&medium=manga", 1},
 		{"year_from=2019&year_to=2019", 1},
 	} {
 		url := "/api/v1/search?" + c.query
@@ -217,5 +252,36 @@ func TestAPISearchWithoutIndex(t *testing.T) {
 	code, _ := get(t, srv.Handler(), "/api/v1/search?q=x")
 	if code != http.StatusServiceUnavailable {
 		t.Errorf("search without an index = %d, want 503", code)
+	}
+}
+
+// TestAPISearchTitleSort: sort=title files a title under the word after
+// its leading article, as library catalogs do.
+func TestAPISearchTitleSort(t *testing.T) {
+	st := newSite(t)
+	var titles []string
+	for page := 1; ; page++ {
+		rec := st.do(t, req{method: "GET", url: fmt.Sprintf("/api/v1/search?sort=title&size=100&page=%d", page)})
+		res := decodeJSON[struct{ Hits []struct{ Title string } }](t, rec)
+		if len(res.Hits) == 0 {
+			break
+		}
+		for _, h := range res.Hits {
+			titles = append(titles, h.Title)
+		}
+	}
+	// Each title's first work comes right after the title given.
+	for _, tt := range []struct{ title, after string }{
+		{"The Lunar Course of My Life", "Loner"},
+		{"The Pet Girl of Sakurasou", "Persona 5: The Animation"},
+		{"The Vexations of a Shut-In Vampire Princess", "Tokyo!"},
+	} {
+		i := slices.Index(titles, tt.title)
+		if i < 1 {
+			t.Fatalf("%q not after another title in %q", tt.title, titles)
+		}
+		if titles[i-1] != tt.after {
+			t.Errorf("sort=title: %q after %q, want after %q", tt.title, titles[i-1], tt.after)
+		}
 	}
 }

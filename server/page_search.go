@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -33,6 +34,7 @@ type searchPage struct {
 	First, Last      int // the rank of the first and last hit shown
 	WithoutText      string
 	SortOptions      []sortOption
+	Errors           []paramError // bad parameters, as the API names them
 }
 
 type hitView struct {
@@ -62,6 +64,8 @@ type facetValueView struct {
 }
 
 type activeFilter struct{ Label, RemoveURL string }
+
+type paramError struct{ Label, Message string }
 
 type decadeBar struct {
 	Label, URL string
@@ -93,8 +97,18 @@ func (s *Server) pageSearch(c *gin.Context) error {
 	}
 	params := c.Request.URL.Query()
 	q, err := parseSearchParams(params, s.cb)
+	var bad *httpError
+	if errors.As(err, &bad) && len(bad.fields) > 0 {
+		s.searchErrors(c, params, bad)
+		return nil
+	}
 	if err != nil {
 		return err
+	}
+	// Facet values as the index keeps them ("2010s" is "2010"), so that
+	// the page's toggles and chips find the selected ones.
+	for f, vs := range q.Filters {
+		params[f] = vs
 	}
 	res, err := s.search.Search(c.Request.Context(), q)
 	if err != nil {
@@ -123,6 +137,47 @@ func (s *Server) pageSearch(c *gin.Context) error {
 	p.TookMS = time.Since(start).Milliseconds()
 	s.render(c, http.StatusOK, "search", p)
 	return nil
+}
+
+// searchErrors answers a search with bad parameters: a 400 that keeps
+// the search box and lists each parameter's problem in the API's words.
+func (s *Server) searchErrors(c *gin.Context, params url.Values, bad *httpError) {
+	p := searchPage{
+		layout:   s.layout(c, "Bad search"),
+		Q:        params.Get(paramQ),
+		YearFrom: params.Get(paramYearFrom),
+		YearTo:   params.Get(paramYearTo),
+	}
+	for name, msg := range bad.fields {
+		p.Errors = append(p.Errors, paramError{Label: s.paramLabel(name), Message: msg})
+	}
+	slices.SortFunc(p.Errors, func(a, b paramError) int { return strings.Compare(a.Label, b.Label) })
+	_ = c.Error(bad)
+	s.render(c, bad.status, "search", p)
+}
+
+// paramLabels name the search parameters that are not facets on the page.
+var paramLabels = map[string]string{
+	paramQ:        "Search text",
+	paramYearFrom: "From year",
+	paramYearTo:   "To year",
+	paramSort:     "Sort",
+	paramPage:     "Page",
+	paramSize:     "Results per page",
+	paramTypo:     "Typo tolerance",
+	"facets":      "Facets",
+}
+
+// paramLabel is a parameter's name on the page: a facet's label, the
+// label of another parameter, or the name as given.
+func (s *Server) paramLabel(name string) string {
+	if f, ok := s.cb.Facet(name); ok {
+		return f.Label
+	}
+	if l, ok := paramLabels[name]; ok {
+		return l
+	}
+	return name
 }
 
 func pageTitle(q indexer.Query) string {
@@ -178,18 +233,12 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 	for _, fr := range res.Facets {
 		f, _ := s.cb.Facet(fr.Name)
 		vals := slices.Clone(fr.Values)
-		switch {
-		case fr.Name == catalog.FacetDecade:
-			slices.SortFunc(vals, func(a, b indexer.FacetValue) int { return atoiOr0(a.Value) - atoiOr0(b.Value) })
-		case f.Values != nil:
-			order := map[string]int{}
-			for i, v := range f.Values {
-				order[v.ID] = i
+		slices.SortStableFunc(vals, func(a, b indexer.FacetValue) int {
+			if f.ByCount {
+				return b.Count - a.Count
 			}
-			slices.SortStableFunc(vals, func(a, b indexer.FacetValue) int { return order[a.Value] - order[b.Value] })
-		default:
-			slices.SortStableFunc(vals, func(a, b indexer.FacetValue) int { return b.Count - a.Count })
-		}
+			return f.Compare(a.Value, b.Value)
+		})
 		fv := facetView{Name: fr.Name, Label: fr.Label, Filterable: len(vals) > 10}
 		for i, v := range vals {
 			view := facetValueView{ID: "f-" + fr.Name + "-" + v.Value, Facet: fr.Name, Value: v.Value, Label: v.Label, Count: v.Count, Selected: v.Selected}
@@ -328,9 +377,4 @@ func truncateWords(s string, n int) string {
 		}
 	}
 	return strings.TrimRight(s[:cut], " ,;:.") + "…"
-}
-
-func atoiOr0(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
 }

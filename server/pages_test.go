@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -221,9 +222,20 @@ func TestSearchPage(t *testing.T) {
 			`<a class="chip removable" href="/" aria-label="Remove filter Realism: Realistic">`}, nil},
 		{"/?q=jellyfish&sort=year", 200, []string{`value="jellyfish"`, `<mark>`, `href="/works/princess-jellyfish-manga"`, `<option value="year" selected>`}, nil},
 		{"/?q=zzzzqqqq&realism=realistic", 200, []string{`No works match`, `Search without the text “zzzzqqqq”`, `href="/?realism=realistic"`, `Remove Realism: Realistic`}, []string{`<li class="hit">`}},
+		// Stop words alone are an empty query: every work, not "No works".
+		{"/?q=a+the+of", 200, []string{`value="a the of"`, `<li class="hit">`, `rel="next"`}, []string{`No works match`}},
 		{"/?page=2", 200, []string{`rel="prev"`, `<a href="/?page=2" aria-current="page">2</a>`}, nil},
-		{"/?size=1000", 400, []string{`size`}, nil},
-		{"/?mood=sad", 400, []string{`mood`}, nil},
+		// A bad parameter keeps the search box and says what is wrong
+		// with each parameter, as the API does.
+		{"/?size=1000", 400, []string{`role="alert"`, `Results per page: must be 1 to 100`}, []string{`bad search parameter`}},
+		{"/?mood=sad", 400, []string{`mood: unknown parameter: not a facet`}, nil},
+		{"/?q=lonely&decade=1995&year_from=x", 400, []string{`value="lonely"`, `Decade: must be a decade such as 2010 or 2010s`,
+			`From year: must be a year, such as 1999`}, []string{`<li class="hit">`}},
+		{"/?q=a&q=b", 400, []string{`Search text: give it once`}, nil},
+		// A decade written with its "s" is that decade, selected and
+		// removable like one written without.
+		{"/?decade=2010s", 200, []string{`id="f-decade-2010" name="decade" value="2010" checked`,
+			`<a class="chip removable" href="/" aria-label="Remove filter Decade: 2010s">`}, nil},
 	}
 	for _, tt := range tests {
 		rec := request(t, s, "GET", tt.url)
@@ -239,6 +251,31 @@ func TestSearchPage(t *testing.T) {
 		for _, w := range tt.notWant {
 			if strings.Contains(body, w) {
 				t.Errorf("GET %s: page has %s", tt.url, w)
+			}
+		}
+	}
+}
+
+// TestSearchPageErrors: the page names each bad parameter's problem in
+// the words of the API's 400.
+func TestSearchPageErrors(t *testing.T) {
+	s := newSiteServer(t)
+	for _, query := range []string{"size=0", "realism=gritty", "decade=1995", "decade=2010x", "countries=XX",
+		"year_from=2010&year_to=2000", "sort=popularity&typo=perhaps", "colour=red&page=x"} {
+		api := request(t, s, "GET", "/api/v1/search?"+query)
+		var body struct {
+			Error struct{ Fields map[string]string }
+		}
+		if err := json.Unmarshal(api.Body.Bytes(), &body); err != nil || api.Code != 400 || len(body.Error.Fields) == 0 {
+			t.Fatalf("GET /api/v1/search?%s = %d %s, want a 400 naming fields", query, api.Code, api.Body)
+		}
+		page := request(t, s, "GET", "/?"+query)
+		if page.Code != 400 {
+			t.Errorf("GET /?%s = %d, want 400", query, page.Code)
+		}
+		for name, msg := range body.Error.Fields {
+			if !strings.Contains(page.Body.String(), template.HTMLEscapeString(msg)) {
+				t.Errorf("GET /?%s: page lacks %s's message %q", query, name, msg)
 			}
 		}
 	}

@@ -53,16 +53,15 @@ func parseSearchParams(v url.Values, cb *catalog.Codebook) (indexer.Query, error
 			fields[name] = "unknown parameter: not a facet"
 			continue
 		}
-		for _, val := range vals {
-			if !cb.ValidFacetValue(name, val) {
-				fields[name] = "unknown value " + strconv.Quote(val)
-				break
-			}
-		}
 		if q.Filters == nil {
 			q.Filters = map[string][]string{}
 		}
 		for _, val := range vals {
+			val, err := cb.ParseFacetValue(name, val)
+			if err != nil {
+				fields[name] = err.Error()
+				break
+			}
 			if !slices.Contains(q.Filters[name], val) {
 				q.Filters[name] = append(q.Filters[name], val)
 			}
