@@ -8,26 +8,6 @@ import (
 	"github.com/komoru/komoru/catalog"
 )
 
-// pickBuckets returns size ordinals from offset of the buckets in turn,
-// each in id order; earlier buckets are skipped by their counts.
-func (s *state) pickBuckets(buckets []*roaring.Bitmap, offset, size int) []uint32 {
-	var out []uint32
-	for _, b := range buckets {
-		c := int(b.GetCardinality())
-		if offset >= c {
-			offset -= c
-			continue
-		}
-		got := s.pick(b, c, s.orders.byID, s.orders.rankID, true, offset, size-len(out))
-		out = append(out, got...)
-		offset = 0
-		if len(out) >= size {
-			break
-		}
-	}
-	return out
-}
-
 // pickSorted returns size ordinals of res from offset in a sort order.
 func (s *state) pickSorted(res *roaring.Bitmap, sort string, offset, size int) []uint32 {
 	c := int(res.GetCardinality())

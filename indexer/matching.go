@@ -3,6 +3,7 @@ package indexer
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -10,20 +11,68 @@ import (
 
 // textMatch is what a query's text matched.
 type textMatch struct {
-	all   *roaring.Bitmap   // every unit matched
-	exact *roaring.Bitmap   // every unit matched without a typo
-	title []*roaring.Bitmap // per unit: matched in a title
-	// primary is the works whose own title (not an alternate title)
-	// holds every unit.
-	primary *roaring.Bitmap
+	all *roaring.Bitmap // every unit matched
+	// units are the units in query order, at most maxRankUnits: what the
+	// ranking rules read.
+	units []unit
+	// key is the query as a title key (titleKey), for exactness.
+	key string
 	// terms are the index terms the text matched, for highlights.
 	terms map[string]bool
 }
 
+// Attributes, best first: the field a unit matched in, for the attribute
+// rule. Synopsis and evidence share the body field, so they rank alike.
+const (
+	attrOwnTitle = iota // the work's title or romanized title
+	attrNative          // the original (native-script) title
+	attrAltTitle        // an alternate title
+	attrNames           // creators and characters
+	attrBody            // synopsis and coding evidence
+	numAttrs
+)
+
 // unit is one required part of the text: a word's term, a phrase, a
 // native-script word.
 type unit struct {
-	all, exact, title, primary *roaring.Bitmap
+	all *roaring.Bitmap
+	// typos[l]: the works whose best match of the unit has l typos; attrs[a]:
+	// those whose best field for it is attribute a. Each set is disjoint and
+	// covers all.
+	typos [3]*roaring.Bitmap
+	attrs [numAttrs]*roaring.Bitmap
+	// whole is the works matched by the word itself, not only by a
+	// completion or a near miss; nil when every match is whole.
+	whole *roaring.Bitmap
+	// primary is the works whose own title holds the unit.
+	primary *roaring.Bitmap
+	// native is the text of a native-script unit, matched in the original
+	// title: exactness checks its word boundaries there.
+	native string
+	// terms are the terms a word unit matched, per positional field, for
+	// proximity; nil for a phrase.
+	terms map[string][]string
+}
+
+// best makes the disjoint "best level" sets of a unit from the works
+// matched at each level, best first.
+func best(levels []*roaring.Bitmap) {
+	seen := roaring.New()
+	for _, l := range levels {
+		l.AndNot(seen)
+		seen.Or(l)
+	}
+}
+
+func newUnit() unit {
+	u := unit{all: roaring.New(), primary: roaring.New()}
+	for i := range u.typos {
+		u.typos[i] = roaring.New()
+	}
+	for i := range u.attrs {
+		u.attrs[i] = roaring.New()
+	}
+	return u
 }
 
 func (ix *Index) textAnalyzer() analysis.Analyzer { return ix.m.AnalyzerNamed(textAnalyzer) }
@@ -103,35 +152,37 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 	if len(units) == 0 {
 		// Text that is nothing but stop words or punctuation matches
 		// nothing, as in Bleve's match query.
-		tm.all, tm.exact, tm.primary = roaring.New(), roaring.New(), roaring.New()
+		tm.all = roaring.New()
 		return tm, nil
 	}
+	tm.units = units[:min(len(units), maxRankUnits)]
+	tm.key = equalKey(strings.Join(append(slices.Clone(tq.words), tq.phrases...), " "))
 	// Intersect the rarest first.
-	slices.SortStableFunc(units, func(a, b unit) int {
+	byCount := slices.Clone(units)
+	slices.SortStableFunc(byCount, func(a, b unit) int {
 		return int(a.all.GetCardinality()) - int(b.all.GetCardinality())
 	})
-	tm.all = units[0].all.Clone()
-	tm.exact = units[0].exact.Clone()
-	for _, u := range units[1:] {
+	tm.all = byCount[0].all.Clone()
+	for _, u := range byCount[1:] {
 		tm.all.And(u.all)
-		tm.exact.And(u.exact)
-	}
-	tm.primary = units[0].primary.Clone()
-	for i, u := range units {
-		if i > 0 {
-			tm.primary.And(u.primary)
-		}
-		if i < maxRankUnits {
-			tm.title = append(tm.title, u.title)
-		}
 	}
 	return tm, nil
+}
+
+// attrOf is the attribute of a field a word is matched in.
+var attrOf = map[string]int{
+	fieldPrimary: attrOwnTitle,
+	fieldTitle:   attrAltTitle,
+	fieldNames:   attrNames,
+	fieldBody:    attrBody,
 }
 
 // termUnit matches one analyzed term (and, with typo, its near misses;
 // with prefix, the completions of raw) in every text field.
 func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, hl map[string]bool) (unit, error) {
-	u := unit{all: roaring.New(), exact: roaring.New(), title: roaring.New(), primary: roaring.New()}
+	u := newUnit()
+	u.whole = roaring.New()
+	u.terms = map[string][]string{}
 	w, err := newWordTerms(term, raw, typo, prefix)
 	if err != nil {
 		return u, err
@@ -143,43 +194,56 @@ func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, h
 		if err != nil {
 			return u, err
 		}
-		ex := roaring.New()
-		if err := snap.postings(f, exact, ex); err != nil {
-			return u, err
+		var byTypos [3][]string
+		byTypos[0] = exact
+		for _, t := range fuzzy {
+			l := w.typos(t)
+			byTypos[l] = append(byTypos[l], t)
 		}
-		fz := roaring.New()
-		if err := snap.postings(f, fuzzy, fz); err != nil {
-			return u, err
+		matched := roaring.New()
+		for l, ts := range byTypos {
+			bm := roaring.New()
+			if err := snap.postings(f, ts, bm); err != nil {
+				return u, err
+			}
+			u.typos[l].Or(bm)
+			matched.Or(bm)
+		}
+		if term != "" {
+			if err := snap.postings(f, []string{term}, u.whole); err != nil {
+				return u, err
+			}
+		}
+		if matched.IsEmpty() {
+			continue
+		}
+		for _, t := range exact {
+			hl[t] = true
+		}
+		for _, t := range fuzzy {
+			hl[t] = true
 		}
 		if f == fieldPrimary {
-			u.primary.Or(ex)
-			u.primary.Or(fz)
+			u.primary.Or(matched)
 		}
-		if !ex.IsEmpty() || !fz.IsEmpty() {
-			for _, t := range exact {
-				hl[t] = true
-			}
-			for _, t := range fuzzy {
-				hl[t] = true
-			}
+		if slices.Contains(phraseFields, f) {
+			u.terms[f] = append(exact, fuzzy...)
 		}
-		u.exact.Or(ex)
-		u.all.Or(ex)
-		u.all.Or(fz)
-		if f == fieldTitle || f == fieldPrimary {
-			u.title.Or(ex)
-			u.title.Or(fz)
-		}
+		u.attrs[attrOf[f]].Or(matched)
+		u.all.Or(matched)
 	}
+	best(u.typos[:])
+	best(u.attrs[:])
 	return u, nil
 }
 
 // phraseUnit matches a phrase, whose text analysis is toks, in the
 // Latin-script fields, or a native-script word or phrase in the titles.
 func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, toks analysis.TokenStream, native bool) (unit, error) {
-	u := unit{all: roaring.New(), title: roaring.New()}
+	u := newUnit()
 	if native {
-		if err := snap.phrase(ctx, ix.bi, fieldNative, nativeAnalyzer, text, u.title); err != nil {
+		u.native = text
+		if err := snap.phrase(ctx, ix.bi, fieldNative, nativeAnalyzer, text, u.attrs[attrNative]); err != nil {
 			return u, err
 		}
 	}
@@ -194,14 +258,30 @@ func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, to
 		if err := snap.phraseTerms(f, terms, offsets, bm); err != nil {
 			return u, err
 		}
-		if f == fieldTitle {
-			u.title.Or(bm)
-		}
 		u.all.Or(bm)
+		if f == fieldBody {
+			u.attrs[attrBody].Or(bm)
+			continue
+		}
+		u.attrs[attrAltTitle].Or(bm)
+		// The primary field keeps no positions: a phrase in a title whose
+		// own title holds all its words counts as in the own title.
+		own := bm.Clone()
+		for _, t := range terms {
+			if own.IsEmpty() {
+				break
+			}
+			pb := roaring.New()
+			if err := snap.postings(fieldPrimary, []string{t}, pb); err != nil {
+				return u, err
+			}
+			own.And(pb)
+		}
+		u.attrs[attrOwnTitle].Or(own)
 	}
-	u.all.Or(u.title)
-	u.exact = u.all
-	// The primary field keeps no positions: a phrase in any title counts.
-	u.primary = u.title
+	u.all.Or(u.attrs[attrNative])
+	u.primary = roaring.Or(u.attrs[attrOwnTitle], u.attrs[attrNative])
+	u.typos[0] = u.all.Clone()
+	best(u.attrs[:])
 	return u, nil
 }

@@ -64,9 +64,14 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 
 	offset := (q.Page - 1) * q.Size
 	var page []uint32
+	var why [][]RankingStep // with explain, per hit of page
 	if offset < total {
 		if q.Sort == SortRelevance && tm != nil {
-			page = st.pickBuckets(tm.buckets(res), offset, q.Size)
+			rk := &ranker{tm: tm, st: st, snap: snap}
+			var err error
+			if page, why, err = rk.sortPage(rankingRules, res, offset, q.Size, q.Explain); err != nil {
+				return nil, err
+			}
 		} else {
 			page = st.pickSorted(res, q.Sort, offset, q.Size)
 		}
@@ -75,8 +80,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if tm != nil && len(tm.terms) > 0 {
 		ht = newHighlightTerms(tm.terms)
 	}
-	for _, o := range page {
-		out.Hits = append(out.Hits, ix.hit(snap, st, o, ht))
+	for i, o := range page {
+		h := ix.hit(snap, st, o, ht)
+		if i < len(why) {
+			h.Ranking = why[i]
+		}
+		out.Hits = append(out.Hits, h)
 	}
 	return out, ctx.Err()
 }

@@ -96,3 +96,42 @@ func (w *wordTerms) expand(snap *snapshot, f string) (exact, fuzzy []string, err
 	}
 	return exact, fuzzy, nil
 }
+
+// typos is how many typos a near miss t of the word counts: its
+// Damerau distance from the term (two swapped letters are one), and two
+// for a wrong first letter, as Meilisearch counts them.
+func (w *wordTerms) typos(t string) int {
+	if w.firstLev == nil {
+		return 1 // a budget of one: every near miss is one typo
+	}
+	if !strings.HasPrefix(t, w.first) {
+		return 2
+	}
+	return min(osaDistance([]rune(w.term), []rune(t)), 2)
+}
+
+// osaDistance is the optimal string alignment distance of a and b: edits,
+// with two adjacent letters swapped counted as one.
+func osaDistance(a, b []rune) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
