@@ -140,10 +140,15 @@ type candidate struct {
 // addPlaces adds the places of one term's postings in the documents docs
 // (sorted by number) to out, as word wi.
 func addPlaces(it segment.PostingsIterator, docs []candidate, field string, wi int, out map[uint32][][]place) error {
+	// Advance skips past the posting it last returned: a posting found
+	// beyond one candidate is kept for the next.
+	var p segment.Posting
 	for _, d := range docs {
-		p, err := it.Advance(d.local)
-		if err != nil {
-			return err
+		if p == nil || p.Number() < d.local {
+			var err error
+			if p, err = it.Advance(d.local); err != nil {
+				return err
+			}
 		}
 		if p == nil {
 			return nil
