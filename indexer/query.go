@@ -50,6 +50,9 @@ type Query struct {
 	Typo bool
 	// Facets names the facets to count; nil counts every facet.
 	Facets []string
+	// Explain adds to each hit, in relevance order, where each ranking
+	// rule put it (Hit.Ranking).
+	Explain bool
 }
 
 // Validate checks the query against the codebook. The error is a

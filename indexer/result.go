@@ -23,6 +23,9 @@ type Hit struct {
 	// Highlights maps "title" and "synopsis" to fragments with the matched
 	// words in <mark>, everything else HTML-escaped.
 	Highlights map[string][]string
+	// Ranking is, with Query.Explain and relevance order, where each
+	// ranking rule put the hit.
+	Ranking []RankingStep
 }
 
 // FacetResult is the counts of one facet.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/indexer"
 )
 
 // searchResponse is GET /api/v1/search (api.md).
@@ -27,6 +28,19 @@ type hitJSON struct {
 	Year          int                 `json:"year"`
 	Portrayal     catalog.Portrayal   `json:"portrayal"`
 	Highlights    map[string][]string `json:"highlights,omitempty"`
+	// Ranking is there with explain=true: where each ranking rule put
+	// the hit, as Meilisearch's ranking score details tell it.
+	Ranking []rankingStepJSON `json:"ranking,omitempty"`
+}
+
+// rankingStepJSON is one rule's verdict on a hit: its bucket, best first,
+// of how many, and the rule's value (words matched, typos, distance, field
+// rank sum, whole words; see api.md).
+type rankingStepJSON struct {
+	Rule   string `json:"rule"`
+	Bucket int    `json:"bucket"`
+	Of     int    `json:"of"`
+	Value  int    `json:"value"`
 }
 
 type facetValueJSON struct {
@@ -64,7 +78,7 @@ func (s *Server) apiSearch(c *gin.Context) error {
 			p = catalog.Portrayal{}
 		}
 		out.Hits = append(out.Hits, hitJSON{ID: h.ID, Title: h.Title, OriginalTitle: h.OriginalTitle,
-			Medium: h.Medium, Year: h.Year, Portrayal: p, Highlights: h.Highlights})
+			Medium: h.Medium, Year: h.Year, Portrayal: p, Highlights: h.Highlights, Ranking: rankingJSON(h.Ranking)})
 	}
 	for _, f := range res.Facets {
 		vals := make([]facetValueJSON, 0, len(f.Values))
@@ -76,4 +90,15 @@ func (s *Server) apiSearch(c *gin.Context) error {
 	out.TookMS = time.Since(start).Milliseconds()
 	c.JSON(http.StatusOK, out)
 	return nil
+}
+
+func rankingJSON(steps []indexer.RankingStep) []rankingStepJSON {
+	if steps == nil {
+		return nil
+	}
+	out := make([]rankingStepJSON, 0, len(steps))
+	for _, st := range steps {
+		out = append(out, rankingStepJSON{Rule: st.Rule, Bucket: st.Bucket, Of: st.Of, Value: st.Value})
+	}
+	return out
 }

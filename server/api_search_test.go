@@ -159,6 +159,7 @@ func TestAPISearchBadParams(t *testing.T) {
 		{"year_from=2010&year_to=2000", "year_to"},
 		{"sort=popularity", "sort"},
 		{"typo=perhaps", "typo"},
+		{"explain=perhaps", "explain"},
 		{"q=a&q=b", "q"},
 	} {
 		url := "/api/v1/search?" + c.query
@@ -233,6 +234,37 @@ func TestAPISearchParamsAccepted(t *testing.T) {
 		code, body := get(t, h, url)
 		if code != http.StatusOK || body["total"] != c.total {
 			t.Errorf("GET %s = %d total %v, want 200 total %v (%v)", url, code, body["total"], c.total, body["error"])
+		}
+	}
+}
+
+// TestAPISearchExplain: explain=true gives every hit each ranking rule's
+// bucket, in the rules' order; without it, hits carry none.
+func TestAPISearchExplain(t *testing.T) {
+	h := newTestServer(t)
+	code, body := get(t, h, "/api/v1/search?q=online+game&explain=true")
+	hits, _ := body["hits"].([]any)
+	if code != http.StatusOK || len(hits) != 2 {
+		t.Fatalf("explain=true: %d, %d hits, want 200 and 2 (%v)", code, len(hits), body)
+	}
+	for _, hit := range hits {
+		steps, _ := hit.(map[string]any)["ranking"].([]any)
+		var rules []string
+		for _, s := range steps {
+			st := s.(map[string]any)
+			if st["bucket"].(float64) >= st["of"].(float64) {
+				t.Errorf("step %v: bucket past of", st)
+			}
+			rules = append(rules, st["rule"].(string))
+		}
+		if want := []string{"words", "typo", "proximity", "attribute", "exactness"}; !slices.Equal(rules, want) {
+			t.Errorf("hit %v: rules %v, want %v", hit.(map[string]any)["id"], rules, want)
+		}
+	}
+	_, body = get(t, h, "/api/v1/search?q=online+game")
+	for _, hit := range body["hits"].([]any) {
+		if r, ok := hit.(map[string]any)["ranking"]; ok {
+			t.Errorf("without explain, hit has ranking %v", r)
 		}
 	}
 }

@@ -21,6 +21,7 @@ const (
 	paramPage     = "page"
 	paramSize     = "size"
 	paramTypo     = "typo"
+	paramExplain  = "explain"
 )
 
 // parseSearchParams turns URL parameters into a search query: the API's
@@ -43,7 +44,7 @@ func parseSearchParams(v url.Values, cb *catalog.Codebook) (indexer.Query, error
 	}
 	for name, vals := range v {
 		switch name {
-		case paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramSize, paramTypo:
+		case paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramSize, paramTypo, paramExplain:
 			if len(vals) > 1 {
 				fields[name] = "give it once"
 			}
@@ -79,6 +80,13 @@ func parseSearchParams(v url.Values, cb *catalog.Codebook) (indexer.Query, error
 			fields[paramTypo] = "must be true or false"
 		}
 		q.Typo = b || err != nil
+	}
+	if s := strings.TrimSpace(v.Get(paramExplain)); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			fields[paramExplain] = "must be true or false"
+		}
+		q.Explain = b
 	}
 	if len(fields) == 0 {
 		var ve *catalog.ValidationError

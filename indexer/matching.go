@@ -1,0 +1,287 @@
+package indexer
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// textMatch is what a query's text matched.
+type textMatch struct {
+	all *roaring.Bitmap // every unit matched
+	// units are the units in query order, at most maxRankUnits: what the
+	// ranking rules read.
+	units []unit
+	// key is the query as a title key (titleKey), for exactness.
+	key string
+	// terms are the index terms the text matched, for highlights.
+	terms map[string]bool
+}
+
+// Attributes, best first: the field a unit matched in, for the attribute
+// rule. Synopsis and evidence share the body field, so they rank alike.
+const (
+	attrOwnTitle = iota // the work's title or romanized title
+	attrNative          // the original (native-script) title
+	attrAltTitle        // an alternate title
+	attrNames           // creators and characters
+	attrBody            // synopsis and coding evidence
+	numAttrs
+)
+
+// unit is one required part of the text: a word's term, a phrase, a
+// native-script word.
+type unit struct {
+	all *roaring.Bitmap
+	// typos[l]: the works whose best match of the unit has l typos; attrs[a]:
+	// those whose best field for it is attribute a. Each set is disjoint and
+	// covers all.
+	typos [3]*roaring.Bitmap
+	attrs [numAttrs]*roaring.Bitmap
+	// whole is the works matched by the word itself, not only by a
+	// completion or a near miss; nil when every match is whole.
+	whole *roaring.Bitmap
+	// primary is the works whose own title holds the unit.
+	primary *roaring.Bitmap
+	// native is the text of a native-script unit, matched in the original
+	// title: exactness checks its word boundaries there.
+	native string
+	// terms are the terms a word unit matched, per positional field, for
+	// proximity; nil for a phrase.
+	terms map[string][]string
+}
+
+// best makes the disjoint "best level" sets of a unit from the works
+// matched at each level, best first.
+func best(levels []*roaring.Bitmap) {
+	seen := roaring.New()
+	for _, l := range levels {
+		l.AndNot(seen)
+		seen.Or(l)
+	}
+}
+
+func newUnit() unit {
+	u := unit{all: roaring.New(), primary: roaring.New()}
+	for i := range u.typos {
+		u.typos[i] = roaring.New()
+	}
+	for i := range u.attrs {
+		u.attrs[i] = roaring.New()
+	}
+	return u
+}
+
+func (ix *Index) textAnalyzer() analysis.Analyzer { return ix.m.AnalyzerNamed(textAnalyzer) }
+
+// matchText turns the text into bitmaps, unit by unit.
+func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, typo bool) (*textMatch, error) {
+	an := ix.textAnalyzer()
+	tm := &textMatch{terms: map[string]bool{}}
+	var units []unit
+	for wi, w := range tq.words {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		prefix := typo && tq.lastIsPrefix && wi == len(tq.words)-1
+		// Past maxTypoWords words, words match exactly: a long query
+		// stays cheap (Meilisearch stops at ten words altogether).
+		typo := typo && wi < maxTypoWords
+		folded := fold(w)
+		toks := an.Analyze([]byte(folded))
+		if hasCJK(w) {
+			u, err := ix.phraseUnit(ctx, snap, w, toks, true)
+			if err != nil {
+				return nil, err
+			}
+			units = append(units, u)
+			continue
+		}
+		if len(toks) == 0 && prefix && len(folded) >= 2 && len(tq.words) == 1 && len(tq.phrases) == 0 {
+			// A stop word still being typed, alone: its completions.
+			// After other words it adds nothing, as a finished stop word
+			// would: "welcome to the" is "welcome".
+			u, err := ix.termUnit(snap, "", folded, false, true, tm.terms)
+			if err != nil {
+				return nil, err
+			}
+			units = append(units, u)
+			continue
+		}
+		for ti, tok := range toks {
+			raw := folded
+			if tok.Start >= 0 && tok.End <= len(folded) && tok.Start < tok.End {
+				raw = folded[tok.Start:tok.End]
+			}
+			u, err := ix.termUnit(snap, string(tok.Term), raw, typo, prefix && ti == len(toks)-1, tm.terms)
+			if err != nil {
+				return nil, err
+			}
+			units = append(units, u)
+		}
+	}
+	for _, p := range tq.phrases {
+		native := hasCJK(p)
+		toks := an.Analyze([]byte(fold(p)))
+		switch {
+		case len(toks) == 0 && !native:
+			// Stop words alone add nothing, as unquoted ones do.
+			continue
+		case len(toks) == 1 && !native:
+			// One word in quotes is that word, exactly: no typo, no
+			// prefix, and ranked like a word (own title first).
+			u, err := ix.termUnit(snap, string(toks[0].Term), "", false, false, tm.terms)
+			if err != nil {
+				return nil, err
+			}
+			units = append(units, u)
+			continue
+		}
+		u, err := ix.phraseUnit(ctx, snap, p, toks, native)
+		if err != nil {
+			return nil, err
+		}
+		for _, tok := range toks {
+			tm.terms[string(tok.Term)] = true
+		}
+		units = append(units, u)
+	}
+	if len(units) == 0 {
+		// Text that is nothing but stop words or punctuation matches
+		// nothing, as in Bleve's match query.
+		tm.all = roaring.New()
+		return tm, nil
+	}
+	tm.units = units[:min(len(units), maxRankUnits)]
+	tm.key = equalKey(strings.Join(append(slices.Clone(tq.words), tq.phrases...), " "))
+	// Intersect the rarest first.
+	byCount := slices.Clone(units)
+	slices.SortStableFunc(byCount, func(a, b unit) int {
+		return int(a.all.GetCardinality()) - int(b.all.GetCardinality())
+	})
+	tm.all = byCount[0].all.Clone()
+	for _, u := range byCount[1:] {
+		tm.all.And(u.all)
+	}
+	return tm, nil
+}
+
+// attrOf is the attribute of a field a word is matched in.
+var attrOf = map[string]int{
+	fieldPrimary: attrOwnTitle,
+	fieldTitle:   attrAltTitle,
+	fieldNames:   attrNames,
+	fieldBody:    attrBody,
+}
+
+// termUnit matches one analyzed term (and, with typo, its near misses;
+// with prefix, the completions of raw) in every text field.
+func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, hl map[string]bool) (unit, error) {
+	u := newUnit()
+	u.whole = roaring.New()
+	u.terms = map[string][]string{}
+	w, err := newWordTerms(term, raw, typo, prefix)
+	if err != nil {
+		return u, err
+	}
+	// The primary field repeats the work's own titles (with "N.H.K." also
+	// as "NHK"), to rank them above alternate titles.
+	for _, f := range append(textFields[:len(textFields):len(textFields)], fieldPrimary) {
+		exact, fuzzy, err := w.expand(snap, f)
+		if err != nil {
+			return u, err
+		}
+		var byTypos [3][]string
+		byTypos[0] = exact
+		for _, t := range fuzzy {
+			l := w.typos(t)
+			byTypos[l] = append(byTypos[l], t)
+		}
+		matched := roaring.New()
+		for l, ts := range byTypos {
+			bm := roaring.New()
+			if err := snap.postings(f, ts, bm); err != nil {
+				return u, err
+			}
+			u.typos[l].Or(bm)
+			matched.Or(bm)
+		}
+		if term != "" {
+			if err := snap.postings(f, []string{term}, u.whole); err != nil {
+				return u, err
+			}
+		}
+		if matched.IsEmpty() {
+			continue
+		}
+		for _, t := range exact {
+			hl[t] = true
+		}
+		for _, t := range fuzzy {
+			hl[t] = true
+		}
+		if f == fieldPrimary {
+			u.primary.Or(matched)
+		}
+		if slices.Contains(phraseFields, f) {
+			u.terms[f] = append(exact, fuzzy...)
+		}
+		u.attrs[attrOf[f]].Or(matched)
+		u.all.Or(matched)
+	}
+	best(u.typos[:])
+	best(u.attrs[:])
+	return u, nil
+}
+
+// phraseUnit matches a phrase, whose text analysis is toks, in the
+// Latin-script fields, or a native-script word or phrase in the titles.
+func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, toks analysis.TokenStream, native bool) (unit, error) {
+	u := newUnit()
+	if native {
+		u.native = text
+		if err := snap.phrase(ctx, ix.bi, fieldNative, nativeAnalyzer, text, u.attrs[attrNative]); err != nil {
+			return u, err
+		}
+	}
+	var terms []string
+	var offsets []int
+	for _, t := range toks {
+		terms = append(terms, string(t.Term))
+		offsets = append(offsets, t.Position-toks[0].Position)
+	}
+	for _, f := range phraseFields {
+		bm := roaring.New()
+		if err := snap.phraseTerms(f, terms, offsets, bm); err != nil {
+			return u, err
+		}
+		u.all.Or(bm)
+		if f == fieldBody {
+			u.attrs[attrBody].Or(bm)
+			continue
+		}
+		u.attrs[attrAltTitle].Or(bm)
+		// The primary field keeps no positions: a phrase in a title whose
+		// own title holds all its words counts as in the own title.
+		own := bm.Clone()
+		for _, t := range terms {
+			if own.IsEmpty() {
+				break
+			}
+			pb := roaring.New()
+			if err := snap.postings(fieldPrimary, []string{t}, pb); err != nil {
+				return u, err
+			}
+			own.And(pb)
+		}
+		u.attrs[attrOwnTitle].Or(own)
+	}
+	u.all.Or(u.attrs[attrNative])
+	u.primary = roaring.Or(u.attrs[attrOwnTitle], u.attrs[attrNative])
+	u.typos[0] = u.all.Clone()
+	best(u.attrs[:])
+	return u, nil
+}

@@ -1,0 +1,214 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/komoru/komoru/catalog"
+)
+
+// relevanceCase is one entry of testdata/relevance/cases.json: a query on
+// the shipped catalog and what its first hits must be.
+type relevanceCase struct {
+	Name  string `json:"name"`
+	Query string `json:"q"`
+	// Exact turns typo tolerance and prefixes off (the API's typo=false).
+	Exact bool `json:"exact"`
+	// Top is the first hits, in this order.
+	Top []string `json:"top"`
+	// Set is the first len(Set) hits, in any order.
+	Set []string `json:"set"`
+	// Above are pairs of ids of which the first ranks above the second.
+	Above [][2]string `json:"above"`
+	// Rules names the ranking rules the case is there for.
+	Rules []string `json:"rules"`
+}
+
+// openShipped opens an index over the shipped catalog, imported into a
+// real store.
+func openShipped(t *testing.T) *Index {
+	t.Helper()
+	cat := newTestCatalog(t)
+	ctx := context.Background()
+	if _, err := catalog.Import(ctx, cat, catalog.Shipped(), catalog.ImportOptions{Change: catalog.Change{Author: "test"}}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(ctx, t.TempDir()+"/index", cat, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func loadRelevanceCases(t *testing.T) []relevanceCase {
+	t.Helper()
+	b, err := os.ReadFile("testdata/relevance/cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cs []relevanceCase
+	if err := json.Unmarshal(b, &cs); err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// check runs a case and describes how its hits fail it, or "".
+func (c relevanceCase) check(ix *Index) (string, error) {
+	res, err := ix.Search(context.Background(), Query{Text: c.Query, Typo: !c.Exact, Size: MaxSize})
+	if err != nil {
+		return "", err
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	head := func(n int) []string { return ids[:min(n, len(ids))] }
+	if len(c.Top) > 0 && !slices.Equal(head(len(c.Top)), c.Top) {
+		return fmt.Sprintf("top %d = %v, want %v", len(c.Top), head(len(c.Top)), c.Top), nil
+	}
+	if len(c.Set) > 0 {
+		got := slices.Sorted(slices.Values(head(len(c.Set))))
+		if !slices.Equal(got, slices.Sorted(slices.Values(c.Set))) {
+			return fmt.Sprintf("top %d = %v, want the set %v", len(c.Set), head(len(c.Set)), c.Set), nil
+		}
+	}
+	for _, p := range c.Above {
+		i, j := slices.Index(ids, p[0]), slices.Index(ids, p[1])
+		if i < 0 || j < 0 || i > j {
+			return fmt.Sprintf("%s at %d, %s at %d: want the first above the second (hits %v)", p[0], i, p[1], j, ids), nil
+		}
+	}
+	return "", nil
+}
+
+// TestRelevance runs the relevance cases over the shipped catalog.
+func TestRelevance(t *testing.T) {
+	ix := openShipped(t)
+	for _, c := range loadRelevanceCases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			msg, err := c.check(ix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if msg != "" {
+				t.Errorf("%q: %s", c.Query, msg)
+			}
+		})
+	}
+}
+
+// TestRankingRulesMatter removes each ranking rule in turn: every case
+// written for that rule must then fail (the case tests the rule), and each
+// rule but words has such cases (the rule is tested).
+func TestRankingRulesMatter(t *testing.T) {
+	ix := openShipped(t)
+	cases := loadRelevanceCases(t)
+	all := rankingRules
+	t.Cleanup(func() { rankingRules = all })
+	for i, r := range all {
+		if r.name == "words" {
+			continue // one bucket while every word is required
+		}
+		rankingRules = slices.Delete(slices.Clone(all), i, i+1)
+		var failed []string
+		for _, c := range cases {
+			if !slices.Contains(c.Rules, r.name) {
+				continue
+			}
+			msg, err := c.check(ix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if msg == "" {
+				t.Errorf("without the %s rule, %q still passes", r.name, c.Name)
+				continue
+			}
+			failed = append(failed, c.Name)
+		}
+		if len(failed) == 0 {
+			t.Errorf("without the %s rule, every case written for it still passes", r.name)
+		}
+		t.Logf("without %s: %d cases fail: %s", r.name, len(failed), strings.Join(failed, "; "))
+	}
+	rankingRules = all
+}
+
+// TestExplain: with Explain, every hit in relevance order carries each
+// rule's bucket, in the rules' order; without it, or in another order,
+// none.
+func TestExplain(t *testing.T) {
+	ix := openShipped(t)
+	ctx := context.Background()
+	res, err := ix.Search(ctx, Query{Text: "hikikomori", Typo: true, Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 {
+		t.Fatal("no hits")
+	}
+	for i, h := range res.Hits {
+		var rules []string
+		for _, s := range h.Ranking {
+			rules = append(rules, s.Rule)
+			if s.Bucket < 0 || s.Bucket >= s.Of {
+				t.Errorf("%s: step %+v: bucket outside 0..of", h.ID, s)
+			}
+		}
+		if want := []string{"words", "typo", "proximity", "attribute", "exactness"}; !slices.Equal(rules, want) {
+			t.Errorf("%s: rules %v, want %v", h.ID, rules, want)
+		}
+		// The works titled exactly "Hikikomori" come first, in exactness's
+		// first bucket.
+		if i < 3 && (h.Ranking[4].Bucket != 0 || h.Ranking[3].Bucket != 0) {
+			t.Errorf("hit %d %s: %+v, want the first attribute and exactness buckets", i, h.ID, h.Ranking)
+		}
+	}
+	for _, q := range []Query{{Text: "hikikomori", Typo: true}, {Text: "hikikomori", Typo: true, Explain: true, Sort: SortYear}} {
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			if h.Ranking != nil {
+				t.Errorf("%+v: %s has ranking %+v, want none", q, h.ID, h.Ranking)
+			}
+		}
+	}
+}
+
+// TestRankedPages: pages of a ranked result, taken one by one (each
+// splitting only its own buckets), are the slices of one large page.
+func TestRankedPages(t *testing.T) {
+	ix := openShipped(t)
+	ctx := context.Background()
+	for _, text := range []string{"hikikomori", "school refusal", "Sato", "game", "mother"} {
+		all, err := ix.Search(ctx, Query{Text: text, Typo: true, Size: MaxSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paged []string
+		for p := 1; (p-1)*3 < all.Total; p++ {
+			res, err := ix.Search(ctx, Query{Text: text, Typo: true, Size: 3, Page: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range res.Hits {
+				paged = append(paged, h.ID)
+			}
+		}
+		var want []string
+		for _, h := range all.Hits {
+			want = append(want, h.ID)
+		}
+		if len(want) < 2 || !slices.Equal(paged, want) {
+			t.Errorf("%q: pages of 3 give %v, one page %v", text, paged, want)
+		}
+	}
+}
