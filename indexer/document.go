@@ -55,9 +55,15 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 
 	body := []string{w.Synopsis}
 	for _, d := range cb.Dimensions {
-		// The evidence of a value that denies its topic says what the work
-		// does not show ("no anxiety is named"): it must not match it.
-		if c, ok := w.Portrayal[d.ID]; ok && c.Evidence != "" && !denies(&d, c) {
+		c, ok := w.Portrayal[d.ID]
+		switch {
+		case !ok || c.Evidence == "":
+		case denies(&d, c):
+			// Evidence that the work does not show the topic ("no social
+			// anxiety is named") must not match the topic: its words are
+			// left out, the rest of it is kept.
+			body = append(body, withoutTopic(c.Evidence, &d))
+		default:
 			body = append(body, c.Evidence)
 		}
 	}
@@ -186,3 +192,40 @@ func topicWords(w *catalog.Work, cb *catalog.Codebook, m meta) []string {
 	}
 	return out
 }
+
+// withoutTopic removes from text the words that name dimension d's topic:
+// the dimension's label and its values' labels and synonyms. Words are
+// compared by their first five letters, so that "recovers" goes with
+// "recovery" without the analyzer at hand.
+func withoutTopic(text string, d *catalog.Dimension) string {
+	root := func(w string) string {
+		r := []rune(strings.ToLower(w))
+		return string(r[:min(len(r), 5)])
+	}
+	topic := map[string]bool{}
+	addWords := func(s string) {
+		for _, w := range strings.FieldsFunc(s, notLetter) {
+			if len([]rune(w)) >= 3 {
+				topic[root(w)] = true
+			}
+		}
+	}
+	addWords(d.Label)
+	for _, v := range d.Values {
+		addWords(v.Label)
+		for _, s := range v.Synonyms {
+			addWords(s)
+		}
+	}
+	var kept []string
+	for _, w := range strings.Fields(text) {
+		core := strings.TrimFunc(w, notLetter)
+		if core != "" && len([]rune(core)) >= 3 && topic[root(core)] {
+			continue
+		}
+		kept = append(kept, w)
+	}
+	return strings.Join(kept, " ")
+}
+
+func notLetter(r rune) bool { return !unicode.IsLetter(r) }

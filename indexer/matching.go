@@ -28,6 +28,7 @@ const (
 	attrNative          // the original (native-script) title
 	attrAltTitle        // an alternate title
 	attrNames           // creators and characters
+	attrTopics          // what the work is coded as, in words
 	attrBody            // synopsis and coding evidence
 	numAttrs
 )
@@ -174,6 +175,7 @@ var attrOf = map[string]int{
 	fieldPrimary: attrOwnTitle,
 	fieldTitle:   attrAltTitle,
 	fieldNames:   attrNames,
+	fieldTopics:  attrTopics,
 	fieldBody:    attrBody,
 }
 
@@ -259,8 +261,8 @@ func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, to
 			return u, err
 		}
 		u.all.Or(bm)
-		if f == fieldBody {
-			u.attrs[attrBody].Or(bm)
+		if f != fieldTitle {
+			u.attrs[attrOf[f]].Or(bm)
 			continue
 		}
 		u.attrs[attrAltTitle].Or(bm)
