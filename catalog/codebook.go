@@ -31,6 +31,7 @@ type Codebook struct {
 
 	facets     []Facet // the search API's facets, in display order
 	facetIndex map[string]int
+	names      *nameIndex // facet values by what they are called (suggest.go)
 }
 
 // Dimension is a coded dimension or a metadata vocabulary.

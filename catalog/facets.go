@@ -37,8 +37,13 @@ type Facet struct {
 	// languages); other facets show their values in Compare's order.
 	ByCount bool
 
-	of      func(w *Work) []string
-	name    func(value string) string // an open list's label of value; "" if unknown
+	of   func(w *Work) []string
+	name func(value string) string // an open list's label of value; "" if unknown
+	// called maps each value a query may name to what it is called in
+	// free text (see Names); word parses a single word as a value, for
+	// facets whose values are written as themselves (decades).
+	called  map[string][]string
+	word    func(w string) (string, bool)
 	compare func(a, b string) int
 	parse   func(value string) (string, error)
 	dim     *Dimension // where the values come from, if from the codebook
@@ -72,6 +77,20 @@ func (f *Facet) ValueLabel(value string) string {
 		}
 	}
 	return value
+}
+
+// Names returns what a value is called in free text, for query
+// understanding: a coded value's label and synonyms, a country's name and
+// adjective, "2000s" and "2000" for a decade. A value that denies its
+// topic, and a value of a facet a query cannot name, has none.
+func (f *Facet) Names(value string) []string {
+	if f.word != nil {
+		if _, ok := f.word(value); ok {
+			return []string{value + "s", value}
+		}
+		return nil
+	}
+	return f.called[value]
 }
 
 // Compare orders two values of the facet in display order: the codebook's
@@ -132,27 +151,33 @@ func (cb *Codebook) buildFacets() {
 		d := &cb.Dimensions[i]
 		f := fixedFacet(d.ID, d.Label, d.Values)
 		f.Multi, f.dim = d.Multi, d
+		f.called = codedNames(d.Values)
 		f.of = func(w *Work) []string { return w.Portrayal[d.ID].List() }
 		cb.facets = append(cb.facets, f)
 	}
 	medium := fixedFacet(FacetMedium, "Medium", cb.byID["medium"].Values)
 	medium.dim = cb.byID["medium"]
+	medium.called = codedNames(medium.Values)
 	medium.of = func(w *Work) []string { return []string{w.Medium} }
 
 	countries := openFacet(FacetCountries, "Country", cb.countries)
 	countries.of = func(w *Work) []string { return w.Countries }
+	countries.called = cb.countryNames()
 	languages := openFacet(FacetLanguages, "Language", cb.languages)
 	languages.of = func(w *Work) []string { return w.Languages }
 
 	genders := fixedFacet(FacetHikikomoriGenders, "Hikikomori gender", cb.byID["gender"].Values)
 	genders.Multi, genders.Derived, genders.dim = true, true, cb.byID["gender"]
 	genders.of = (*Work).HikikomoriGenders
+	genders.called = codedNames(genders.Values)
 
 	lead := fixedFacet(FacetFemaleHikikomoriLead, "Female hikikomori lead", []Value{
 		{ID: "true", Label: "Yes", Definition: "A protagonist is a female hikikomori."},
 		{ID: "false", Label: "No", Definition: "No protagonist is a female hikikomori."},
 	})
 	lead.Derived = true
+	// "Yes" names nothing on its own; the facet's own words do.
+	lead.called = map[string][]string{"true": {"female lead", "female protagonist", "female hikikomori lead", "female hikikomori protagonist"}}
 	lead.of = func(w *Work) []string { return []string{strconv.FormatBool(w.FemaleHikikomoriLead())} }
 
 	decade := Facet{Name: FacetDecade, Label: "Decade", Derived: true,
@@ -164,13 +189,11 @@ func (cb *Codebook) buildFacets() {
 			return ""
 		},
 		compare: func(a, b string) int { return atoi(a) - atoi(b) },
-		parse: func(v string) (string, error) {
-			v = strings.TrimSuffix(v, "s")
-			n, err := strconv.Atoi(v)
-			if err != nil || n%10 != 0 || n < minYear || n > 9990 || v != strconv.Itoa(n) {
-				return "", errBadDecade
-			}
-			return v, nil
+		parse:   parseDecade,
+		// A decade is written as itself: "2000s" or "2000".
+		word: func(w string) (string, bool) {
+			v, err := parseDecade(w)
+			return v, err == nil
 		},
 	}
 	cb.facets = append(cb.facets, medium, countries, languages, genders, lead, decade)
@@ -178,6 +201,52 @@ func (cb *Codebook) buildFacets() {
 	for i, f := range cb.facets {
 		cb.facetIndex[f.Name] = i
 	}
+	cb.buildNames()
+}
+
+func parseDecade(v string) (string, error) {
+	v = strings.TrimSuffix(v, "s")
+	n, err := strconv.Atoi(v)
+	if err != nil || n%10 != 0 || n < minYear || n > 9990 || v != strconv.Itoa(n) {
+		return "", errBadDecade
+	}
+	return v, nil
+}
+
+// vagueLabels are labels that answer their dimension's question and name
+// nothing on their own: "yes" in a query is not a wish for works that
+// conflate withdrawal with otaku culture. Their values are still named by
+// their synonyms.
+var vagueLabels = []string{"yes", "partial", "mixed", "unclear", "met", "other"}
+
+// codedNames is what each coded value is called: its label and its
+// synonyms; nothing for a value that denies its topic.
+func codedNames(values []Value) map[string][]string {
+	called := make(map[string][]string, len(values))
+	for _, v := range values {
+		if v.Denies {
+			continue
+		}
+		var names []string
+		if !slices.Contains(vagueLabels, strings.ToLower(v.Label)) {
+			names = append(names, v.Label)
+		}
+		called[v.ID] = append(names, v.Synonyms...)
+	}
+	return called
+}
+
+// countryNames is what each country is called: its name and, where the
+// list gives one, its adjective ("Korean").
+func (cb *Codebook) countryNames() map[string][]string {
+	called := make(map[string][]string, len(cb.countries))
+	for code, name := range cb.countries {
+		called[code] = []string{name}
+		if d := cb.demonyms[code]; d != "" {
+			called[code] = append(called[code], d)
+		}
+	}
+	return called
 }
 
 // fixedFacet is a facet whose values the codebook lists, in that order.
