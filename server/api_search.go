@@ -18,6 +18,16 @@ type searchResponse struct {
 	TookMS int64                       `json:"took_ms"`
 	Hits   []hitJSON                   `json:"hits"`
 	Facets map[string][]facetValueJSON `json:"facets"`
+	// SuggestedFilters are the filters the text names, each with the
+	// count the search would have with it; absent when there are none.
+	SuggestedFilters []suggestedFilterJSON `json:"suggested_filters,omitempty"`
+}
+
+type suggestedFilterJSON struct {
+	Facet string `json:"facet"`
+	Value string `json:"value"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
 }
 
 type hitJSON struct {
@@ -62,6 +72,7 @@ func (s *Server) apiSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	suggest := s.planSuggestions(&q)
 	res, err := s.search.Search(c.Request.Context(), q)
 	var ve *catalog.ValidationError
 	if errors.As(err, &ve) {
@@ -70,6 +81,7 @@ func (s *Server) apiSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	suggested := suggest.counted(s.cb, res)
 	out := searchResponse{Total: res.Total, Page: res.Page, Size: res.Size,
 		Hits: make([]hitJSON, 0, len(res.Hits)), Facets: make(map[string][]facetValueJSON, len(res.Facets))}
 	for _, h := range res.Hits {
@@ -86,6 +98,9 @@ func (s *Server) apiSearch(c *gin.Context) error {
 			vals = append(vals, facetValueJSON{Value: v.Value, Label: v.Label, Count: v.Count, Selected: v.Selected})
 		}
 		out.Facets[f.Name] = vals
+	}
+	for _, sf := range suggested {
+		out.SuggestedFilters = append(out.SuggestedFilters, suggestedFilterJSON{Facet: sf.Facet, Value: sf.Value, Label: sf.Label, Count: sf.Count})
 	}
 	out.TookMS = time.Since(start).Milliseconds()
 	c.JSON(http.StatusOK, out)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -315,5 +316,99 @@ func TestAPISearchTitleSort(t *testing.T) {
 		if titles[i-1] != tt.after {
 			t.Errorf("sort=title: %q after %q, want after %q", tt.title, titles[i-1], tt.after)
 		}
+	}
+}
+
+// TestAPISearchSuggestedFilters: a query that names a facet value is
+// offered that filter, with the total the search has once it is added;
+// never one already applied, nor one that leaves nothing.
+func TestAPISearchSuggestedFilters(t *testing.T) {
+	h := newTestServer(t)
+	type sf struct {
+		Facet, Value, Label string
+		Count               int
+	}
+	tests := []struct {
+		query string
+		want  []sf
+	}{
+		{"q=female", []sf{{"hikikomori_genders", "female", "Female", 4}}},
+		{"q=KOREAN", []sf{{"countries", "KR", "South Korea", 1}}},
+		{"q=realistic", []sf{{"realism", "realistic", "Realistic", 4}}},
+		{"q=online+game", []sf{{"medium", "video_game", "Video game", 1}}},
+		// "anime" names both anime media; no work here is an anime film.
+		{"q=anime", []sf{{"medium", "anime_series", "Anime series", 2}}},
+		// A facet filtered by another value: the count is the value's
+		// own, as the sidebar shows it, and adding it ORs within the facet.
+		{"q=game&medium=novel", []sf{{"medium", "video_game", "Video game", 1}}},
+		{"q=realistic&realism=realistic", nil},
+		// "school" names a recovery catalyst no matching work has.
+		{"q=school", nil},
+		{"q=jellyfish", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		url := "/api/v1/search?" + tt.query
+		code, body := get(t, h, url)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s = %d %v", url, code, body)
+		}
+		var got []sf
+		raw, _ := body["suggested_filters"].([]any)
+		if _, present := body["suggested_filters"]; present && len(raw) == 0 {
+			t.Errorf("GET %s: suggested_filters present but empty", url)
+		}
+		for _, r := range raw {
+			m := r.(map[string]any)
+			got = append(got, sf{m["facet"].(string), m["value"].(string), m["label"].(string), int(m["count"].(float64))})
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("GET %s: suggested_filters (-want +got):\n%s", url, diff)
+		}
+		// The count is the total of the search with the filter added;
+		// added to a facet already filtered (medium: one value a work),
+		// the value's works join the result.
+		for _, s := range got {
+			with := url + "&" + s.Facet + "=" + s.Value
+			want := s.Count
+			if params, _ := neturl.ParseQuery(tt.query); params.Has(s.Facet) {
+				want += int(body["total"].(float64))
+			}
+			if _, b := get(t, h, with); int(b["total"].(float64)) != want {
+				t.Errorf("GET %s: total %v, want %d from the suggestion's count", with, b["total"], want)
+			}
+		}
+	}
+}
+
+// TestSuggestionsCounted: at most maxSuggestions are offered, in the
+// order the text names them, those that leave nothing skipped, and a
+// facet counted only for a suggestion is left out of the result.
+func TestSuggestionsCounted(t *testing.T) {
+	cb := catalog.DefaultCodebook()
+	res := &indexer.Result{Facets: []indexer.FacetResult{
+		{Name: "realism", Values: []indexer.FacetValue{{Value: "realistic", Count: 3}}},
+		{Name: "medium", Values: []indexer.FacetValue{{Value: "manga", Count: 2}, {Value: "novel", Count: 0}, {Value: "video_game", Count: 1}}},
+		{Name: "countries", Values: []indexer.FacetValue{{Value: "KR", Count: 5}}},
+	}}
+	fs := filterSuggestions{cands: []catalog.Suggestion{
+		{Facet: "medium", Value: "novel"}, {Facet: "countries", Value: "KR"}, {Facet: "decade", Value: "2000"},
+		{Facet: "medium", Value: "manga"}, {Facet: "realism", Value: "realistic"}, {Facet: "medium", Value: "video_game"},
+	}, added: []string{"countries"}}
+	got := fs.counted(cb, res)
+	want := []suggestedFilter{
+		{Facet: "countries", FacetLabel: "Country", Value: "KR", Label: "South Korea", Count: 5},
+		{Facet: "medium", FacetLabel: "Medium", Value: "manga", Label: "Manga", Count: 2},
+		{Facet: "realism", FacetLabel: "Realism", Value: "realistic", Label: "Realistic", Count: 3},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("counted (-want +got):\n%s", diff)
+	}
+	var names []string
+	for _, f := range res.Facets {
+		names = append(names, f.Name)
+	}
+	if diff := cmp.Diff([]string{"realism", "medium"}, names); diff != "" {
+		t.Errorf("facets left in the result (-want +got):\n%s", diff)
 	}
 }

@@ -27,6 +27,7 @@ type searchPage struct {
 	Hits             []hitView
 	Facets           []facetView
 	Active           []activeFilter
+	Suggested        []suggestionChip // filters the text names, one click away
 	Decades          []decadeBar
 	DecadesMax       int
 	Pages            []pageLink
@@ -64,6 +65,13 @@ type facetValueView struct {
 }
 
 type activeFilter struct{ Label, RemoveURL string }
+
+// suggestionChip offers a filter the text names: its link is the same
+// search, text kept, with the filter added.
+type suggestionChip struct {
+	Label, URL string
+	Count      int
+}
 
 type paramError struct{ Label, Message string }
 
@@ -110,10 +118,12 @@ func (s *Server) pageSearch(c *gin.Context) error {
 	for f, vs := range q.Filters {
 		params[f] = vs
 	}
+	suggest := s.planSuggestions(&q)
 	res, err := s.search.Search(c.Request.Context(), q)
 	if err != nil {
 		return err
 	}
+	suggested := suggest.counted(s.cb, res)
 	p := searchPage{
 		layout:   s.layout(c, pageTitle(q)),
 		Q:        q.Text,
@@ -130,6 +140,10 @@ func (s *Server) pageSearch(c *gin.Context) error {
 		return err
 	}
 	s.searchFacets(params, res, &p)
+	for _, sf := range suggested {
+		p.Suggested = append(p.Suggested, suggestionChip{Label: sf.FacetLabel + " = " + sf.Label, Count: sf.Count,
+			URL: searchURL(toggled(params, sf.Facet, sf.Value))})
+	}
 	s.searchPages(params, res, &p)
 	if q.Text != "" {
 		p.WithoutText = searchURL(without(params, paramQ, ""))

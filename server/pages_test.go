@@ -327,3 +327,48 @@ func TestStatsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPageSuggestedFilters: a query that names a facet value shows
+// a chip that adds the filter and keeps the text; an applied filter is not
+// offered again, and a page number is not carried over.
+func TestSearchPageSuggestedFilters(t *testing.T) {
+	s := newSiteServer(t)
+	chip := regexp.MustCompile(`<a class="chip" href="([^"]*)" aria-label="Add filter [^"]*">Filter: ([^<]*)</a>`)
+	tests := []struct {
+		url   string
+		chips []string // label (count)
+		links []string // the chips' links, decoded
+	}{
+		{"/?q=korean", []string{"Country = South Korea (5)"}, []string{"/?countries=KR&q=korean"}},
+		{"/?q=female+hikikomori", []string{"Hikikomori gender = Female (15)"}, []string{"/?hikikomori_genders=female&q=female+hikikomori"}},
+		{"/?q=realistic+manga&page=2", []string{"Realism = Realistic (5)", "Medium = Manga (6)"},
+			[]string{"/?q=realistic+manga&realism=realistic", "/?medium=manga&q=realistic+manga"}},
+		{"/?q=social+anxiety&conditions=social_anxiety", nil, nil},
+		{"/?q=jellyfish", nil, nil},
+	}
+	for _, tt := range tests {
+		rec := request(t, s, "GET", tt.url)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d", tt.url, rec.Code)
+		}
+		var chips, links []string
+		for _, m := range chip.FindAllStringSubmatch(rec.Body.String(), -1) {
+			chips = append(chips, m[2])
+			links = append(links, strings.NewReplacer("&amp;", "&", "&#43;", "+").Replace(m[1]))
+		}
+		if diff := cmp.Diff(tt.chips, chips); diff != "" {
+			t.Errorf("GET %s: chips (-want +got):\n%s", tt.url, diff)
+		}
+		if diff := cmp.Diff(tt.links, links); diff != "" {
+			t.Errorf("GET %s: chip links (-want +got):\n%s", tt.url, diff)
+		}
+		// Each chip's count is the total its link finds.
+		for i, l := range links {
+			body := request(t, s, "GET", l).Body.String()
+			count := chips[i][strings.LastIndex(chips[i], "(")+1 : len(chips[i])-1]
+			if !strings.Contains(body, " of "+count+" works</p>") {
+				t.Errorf("GET %s (the chip of %s): no total of %s", l, tt.url, count)
+			}
+		}
+	}
+}
