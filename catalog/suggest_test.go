@@ -121,3 +121,12 @@ func TestFacetNames(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSuggestFilters is the cost query understanding adds to a
+// search: one pass over the text's words.
+func BenchmarkSuggestFilters(b *testing.B) {
+	cb := DefaultCodebook()
+	for b.Loop() {
+		cb.SuggestFilters(`female hikikomori with social anxiety in a korean manga of the 2000s -"fear of people"`)
+	}
+}
