@@ -85,7 +85,7 @@ func (f *Facet) ValueLabel(value string) string {
 // topic, and a value of a facet a query cannot name, has none.
 func (f *Facet) Names(value string) []string {
 	if f.word != nil {
-		if _, ok := f.word(value); ok {
+		if v, ok := f.word(value); ok && v == value {
 			return []string{value + "s", value}
 		}
 		return nil
@@ -215,9 +215,9 @@ func parseDecade(v string) (string, error) {
 
 // vagueLabels are labels that answer their dimension's question and name
 // nothing on their own: "yes" in a query is not a wish for works that
-// conflate withdrawal with otaku culture. Their values are still named by
-// their synonyms.
-var vagueLabels = []string{"yes", "partial", "mixed", "unclear", "met", "other"}
+// conflate withdrawal with otaku culture, nor is "open" one for an open
+// ending. Their values are still named by their synonyms.
+var vagueLabels = []string{"yes", "partial", "mixed", "unclear", "met", "other", "open"}
 
 // codedNames is what each coded value is called: its label and its
 // synonyms; nothing for a value that denies its topic.

@@ -62,6 +62,8 @@ func TestSuggestFilters(t *testing.T) {
 		// Labels that answer a question name nothing; values that deny
 		// their topic are never named.
 		{"yes", nil},
+		{"open door", nil},
+		{"open ending", []Suggestion{s("recovery", "open")}},
 		{"none", nil},
 		{"absent", nil},
 		{"none explicit", nil},
@@ -111,6 +113,7 @@ func TestFacetNames(t *testing.T) {
 		{FacetCountries, "AD", []string{"Andorra"}},
 		{FacetDecade, "2000", []string{"2000s", "2000"}},
 		{FacetDecade, "2001", nil},
+		{FacetDecade, "2000s", nil}, // not a value as the index keeps it
 		{FacetLanguages, "ko", nil},
 		{"otaku_conflation", "yes", []string{"otaku"}},
 	}
