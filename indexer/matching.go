@@ -2,6 +2,8 @@ package indexer
 
 import (
 	"context"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -19,6 +21,8 @@ type textMatch struct {
 	key string
 	// terms are the index terms the text matched, for highlights.
 	terms map[string]bool
+	// dropped are the words left out, as typed (dropWords).
+	dropped []string
 }
 
 // Attributes, best first: the field a unit matched in, for the attribute
@@ -53,6 +57,9 @@ type unit struct {
 	// terms are the terms a word unit matched, per positional field, for
 	// proximity; nil for a phrase.
 	terms map[string][]string
+	// word is the index of the query word the unit came from, or -1 for
+	// a phrase: words may be dropped, phrases may not.
+	word int
 }
 
 // best makes the disjoint "best level" sets of a unit from the works
@@ -66,7 +73,7 @@ func best(levels []*roaring.Bitmap) {
 }
 
 func newUnit() unit {
-	u := unit{all: roaring.New(), primary: roaring.New()}
+	u := unit{all: roaring.New(), primary: roaring.New(), word: -1}
 	for i := range u.typos {
 		u.typos[i] = roaring.New()
 	}
@@ -78,12 +85,18 @@ func newUnit() unit {
 
 func (ix *Index) textAnalyzer() analysis.Analyzer { return ix.m.AnalyzerNamed(textAnalyzer) }
 
-// matchText turns the text into bitmaps, unit by unit.
-func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, typo bool) (*textMatch, error) {
+// matchText turns the text into bitmaps, unit by unit. With a universe
+// (the works that may match), words are dropped from the end when all of
+// them match none of it (dropWords).
+func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, typo bool, universe *roaring.Bitmap) (*textMatch, error) {
 	an := ix.textAnalyzer()
 	tm := &textMatch{terms: map[string]bool{}}
 	var units []unit
+	// hl[wi] are the terms word wi matched, highlighted only if it is kept.
+	hl := make([]map[string]bool, len(tq.words))
 	for wi, w := range tq.words {
+		hl[wi] = map[string]bool{}
+		first := len(units)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -98,6 +111,7 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 			if err != nil {
 				return nil, err
 			}
+			u.word = wi
 			units = append(units, u)
 			continue
 		}
@@ -105,7 +119,7 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 			// A stop word still being typed, alone: its completions.
 			// After other words it adds nothing, as a finished stop word
 			// would: "welcome to the" is "welcome".
-			u, err := ix.termUnit(snap, "", folded, false, true, tm.terms)
+			u, err := ix.termUnit(snap, "", folded, false, true, hl[wi])
 			if err != nil {
 				return nil, err
 			}
@@ -117,11 +131,14 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 			if tok.Start >= 0 && tok.End <= len(folded) && tok.Start < tok.End {
 				raw = folded[tok.Start:tok.End]
 			}
-			u, err := ix.termUnit(snap, string(tok.Term), raw, typo, prefix && ti == len(toks)-1, tm.terms)
+			u, err := ix.termUnit(snap, string(tok.Term), raw, typo, prefix && ti == len(toks)-1, hl[wi])
 			if err != nil {
 				return nil, err
 			}
 			units = append(units, u)
+		}
+		for i := first; i < len(units); i++ {
+			units[i].word = wi
 		}
 	}
 	for _, p := range tq.phrases {
@@ -156,18 +173,90 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 		tm.all = roaring.New()
 		return tm, nil
 	}
+	tm.all = intersect(units)
+	words := tq.words
+	if universe != nil && !tm.all.Intersects(universe) {
+		kept, short := dropWords(units, universe)
+		if short < len(words) {
+			for wi := short; wi < len(words); wi++ {
+				if hasUnit(units, wi) {
+					tm.dropped = append(tm.dropped, words[wi])
+				}
+			}
+			units, words = kept, words[:short]
+			tm.all = intersect(units)
+		}
+	}
+	for wi := range words {
+		maps.Copy(tm.terms, hl[wi])
+	}
 	tm.units = units[:min(len(units), maxRankUnits)]
-	tm.key = equalKey(strings.Join(append(slices.Clone(tq.words), tq.phrases...), " "))
-	// Intersect the rarest first.
+	tm.key = equalKey(strings.Join(append(slices.Clone(words), tq.phrases...), " "))
+	return tm, nil
+}
+
+// intersect returns the works every unit matched, the rarest first.
+func intersect(units []unit) *roaring.Bitmap {
 	byCount := slices.Clone(units)
 	slices.SortStableFunc(byCount, func(a, b unit) int {
 		return int(a.all.GetCardinality()) - int(b.all.GetCardinality())
 	})
-	tm.all = byCount[0].all.Clone()
+	all := byCount[0].all.Clone()
 	for _, u := range byCount[1:] {
-		tm.all.And(u.all)
+		all.And(u.all)
 	}
-	return tm, nil
+	return all
+}
+
+// dropWords keeps the units of the longest run of words from the first
+// that still matches some work of universe, with every phrase: it returns
+// them and how many words are kept. Phrases are never dropped (quotes ask
+// for them), nor the first word: when it matches nothing with the
+// phrases, every unit is kept and nothing matches.
+//
+// The words rule then sees only the kept words, so all hits match the
+// same words. Meilisearch goes further: its words rule also ranks, after
+// the works matching every word, those matching fewer (right to left);
+// here works matching more words than the kept ones cannot exist (then
+// all would have matched), and works matching fewer are not shown.
+func dropWords(units []unit, universe *roaring.Bitmap) ([]unit, int) {
+	acc := universe.Clone()
+	for _, u := range units {
+		if u.word < 0 {
+			acc.And(u.all)
+		}
+	}
+	kept := 0
+	for i := 0; i < len(units); {
+		if units[i].word < 0 {
+			i++
+			continue
+		}
+		// The units of one word go together: "re:zero" is two.
+		wi, next := units[i].word, acc.Clone()
+		for ; i < len(units) && units[i].word == wi; i++ {
+			next.And(units[i].all)
+		}
+		if next.IsEmpty() {
+			break
+		}
+		acc, kept = next, wi+1
+	}
+	if kept == 0 {
+		return units, math.MaxInt
+	}
+	out := make([]unit, 0, len(units))
+	for _, u := range units {
+		if u.word < kept {
+			out = append(out, u)
+		}
+	}
+	return out, kept
+}
+
+// hasUnit reports whether word wi made a unit.
+func hasUnit(units []unit, wi int) bool {
+	return slices.ContainsFunc(units, func(u unit) bool { return u.word == wi })
 }
 
 // attrOf is the attribute of a field a word is matched in.

@@ -53,7 +53,18 @@ type Query struct {
 	// Explain adds to each hit, in relevance order, where each ranking
 	// rule put it (Hit.Ranking).
 	Explain bool
+	// Matching is MatchingLast (default): when the words together match
+	// nothing, words are dropped from the end until some work matches
+	// (Result.DroppedWords), as Meilisearch's matchingStrategy "last"; or
+	// MatchingAll: every word is required.
+	Matching string
 }
+
+// Matching strategies of a query (Query.Matching).
+const (
+	MatchingLast = "last"
+	MatchingAll  = "all"
+)
 
 // Validate checks the query against the codebook. The error is a
 // *catalog.ValidationError whose fields are named as the API's parameters.
@@ -74,6 +85,11 @@ func (q *Query) Validate(cb *catalog.Codebook) error {
 	case "", SortRelevance, SortYear, SortYearDesc, SortTitle:
 	default:
 		fields["sort"] = "must be relevance, year, -year or title"
+	}
+	switch q.Matching {
+	case "", MatchingLast, MatchingAll:
+	default:
+		fields["matching"] = "must be last or all"
 	}
 	if q.YearFrom < 0 || q.YearFrom > 9999 {
 		fields["year_from"] = "must be a year"
@@ -119,6 +135,9 @@ func (q *Query) setDefaults() {
 	}
 	if q.Sort == "" {
 		q.Sort = SortRelevance
+	}
+	if q.Matching == "" {
+		q.Matching = MatchingLast
 	}
 	if stopWordsOnly(parseText(q.Text), q.Typo) {
 		q.Text = ""

@@ -31,8 +31,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	tq := parseText(q.Text)
 	var tm *textMatch
 	if !tq.empty() {
+		var universe *roaring.Bitmap
+		if q.Matching == MatchingLast {
+			universe = st.alive
+		}
 		var err error
-		if tm, err = ix.matchText(ctx, snap, tq, q.Typo); err != nil {
+		if tm, err = ix.matchText(ctx, snap, tq, q.Typo, universe); err != nil {
 			return nil, err
 		}
 		base.And(tm.all)
@@ -60,6 +64,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	total := int(res.GetCardinality())
 
 	out := &Result{Total: total, Page: q.Page, Size: q.Size}
+	if tm != nil {
+		out.DroppedWords = tm.dropped
+	}
 	out.Facets = st.countFacets(ix.cb, q, base, res, filters)
 
 	offset := (q.Page - 1) * q.Size

@@ -18,6 +18,9 @@ type searchResponse struct {
 	TookMS int64                       `json:"took_ms"`
 	Hits   []hitJSON                   `json:"hits"`
 	Facets map[string][]facetValueJSON `json:"facets"`
+	// DroppedWords are the words left out because all of them together
+	// matched nothing (matching=last); absent when none was.
+	DroppedWords []string `json:"dropped_words,omitempty"`
 }
 
 type hitJSON struct {
@@ -70,7 +73,7 @@ func (s *Server) apiSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := searchResponse{Total: res.Total, Page: res.Page, Size: res.Size,
+	out := searchResponse{Total: res.Total, Page: res.Page, Size: res.Size, DroppedWords: res.DroppedWords,
 		Hits: make([]hitJSON, 0, len(res.Hits)), Facets: make(map[string][]facetValueJSON, len(res.Facets))}
 	for _, h := range res.Hits {
 		p := h.Portrayal
