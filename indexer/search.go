@@ -31,12 +31,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	tq := parseText(q.Text)
 	var tm *textMatch
 	if !tq.empty() {
-		var universe *roaring.Bitmap
-		if q.Matching == MatchingLast {
-			universe = st.alive
-		}
 		var err error
-		if tm, err = ix.matchText(ctx, snap, tq, q.Typo, universe); err != nil {
+		if tm, err = ix.matchText(ctx, snap, tq, q.Typo, st.alive, q.Matching == MatchingLast); err != nil {
 			return nil, err
 		}
 		base.And(tm.all)
@@ -73,7 +69,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	var page []uint32
 	var why [][]RankingStep // with explain, per hit of page
 	if offset < total {
-		if q.Sort == SortRelevance && tm != nil {
+		if q.Sort == SortRelevance && tm != nil && len(tm.units) > 0 {
 			rk := &ranker{tm: tm, st: st, snap: snap}
 			var err error
 			if page, why, err = rk.sortPage(rankingRules, res, offset, q.Size, q.Explain); err != nil {
