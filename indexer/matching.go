@@ -141,14 +141,17 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 	if err != nil {
 		return nil, err
 	}
-	universe := roaring.AndNot(alive, excluded)
+	universe := alive // read only: copied only when something is excluded
+	if !excluded.IsEmpty() {
+		universe = roaring.AndNot(alive, excluded)
+	}
 	if len(units) == 0 {
 		// Text that is nothing but stop words or punctuation matches
 		// nothing, as in Bleve's match query; with exclusions, it is
 		// every work but the excluded ones ("-otaku").
 		tm.all = roaring.New()
 		if len(tq.not) > 0 {
-			tm.all = universe
+			tm.all = universe.Clone()
 		}
 		return tm, nil
 	}
