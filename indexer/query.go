@@ -32,8 +32,10 @@ const (
 // Query is one search, as the API and the pages ask it. The zero value
 // of a field means its default.
 type Query struct {
-	// Text is free text: every word is required, "quoted phrases" match
-	// as phrases; empty, or only stop words, matches every work.
+	// Text is free text: every word is required (but see Matching),
+	// "quoted phrases" match as phrases, -word and -"a phrase" exclude,
+	// and OR between words or phrases makes one of them enough; empty, or
+	// only stop words, matches every work.
 	Text string
 	// Filters maps a facet to the values wanted, as the index keeps them
 	// (a decade as "2010": see catalog.Codebook.ParseFacetValue): OR within
@@ -53,7 +55,18 @@ type Query struct {
 	// Explain adds to each hit, in relevance order, where each ranking
 	// rule put it (Hit.Ranking).
 	Explain bool
+	// Matching is MatchingLast (default): when the words together match
+	// nothing, words are dropped from the end until some work matches
+	// (Result.DroppedWords), as Meilisearch's matchingStrategy "last"; or
+	// MatchingAll: every word is required.
+	Matching string
 }
+
+// Matching strategies of a query (Query.Matching).
+const (
+	MatchingLast = "last"
+	MatchingAll  = "all"
+)
 
 // Validate checks the query against the codebook. The error is a
 // *catalog.ValidationError whose fields are named as the API's parameters.
@@ -74,6 +87,11 @@ func (q *Query) Validate(cb *catalog.Codebook) error {
 	case "", SortRelevance, SortYear, SortYearDesc, SortTitle:
 	default:
 		fields["sort"] = "must be relevance, year, -year or title"
+	}
+	switch q.Matching {
+	case "", MatchingLast, MatchingAll:
+	default:
+		fields["matching"] = "must be last or all"
 	}
 	if q.YearFrom < 0 || q.YearFrom > 9999 {
 		fields["year_from"] = "must be a year"
@@ -120,6 +138,9 @@ func (q *Query) setDefaults() {
 	if q.Sort == "" {
 		q.Sort = SortRelevance
 	}
+	if q.Matching == "" {
+		q.Matching = MatchingLast
+	}
 	if stopWordsOnly(parseText(q.Text), q.Typo) {
 		q.Text = ""
 	}
@@ -135,7 +156,7 @@ const minStopPrefix = 2
 // is the exception: it is the prefix of its completions ("the" of
 // "theater"), as Meilisearch never ignores a prefix.
 func stopWordsOnly(t textQuery, typo bool) bool {
-	if t.empty() {
+	if t.empty() || t.hasOperators() {
 		return false
 	}
 	if typo && t.lastIsPrefix && len(t.words) == 1 && len(t.phrases) == 0 && isWordPrefix(fold(t.words[0])) {
@@ -170,39 +191,107 @@ var stopWordAnalyzer = sync.OnceValue(func() analysis.Analyzer {
 	return m.AnalyzerNamed(textAnalyzer)
 })
 
-// textQuery is free text taken apart: bare words and quoted phrases.
+// textQuery is free text taken apart: bare words and quoted phrases, all
+// required; groups of them joined by OR, of which one is required; and
+// excluded ones ("-word", -"a phrase").
 type textQuery struct {
 	words   []string
 	phrases []string
 	// lastIsPrefix is true when the text ends in a bare word still being
 	// typed, which then also matches as a prefix.
 	lastIsPrefix bool
+	anyOf        [][]textTerm
+	not          []textTerm
 }
 
-func (t textQuery) empty() bool { return len(t.words) == 0 && len(t.phrases) == 0 }
+// textTerm is one word or quoted phrase of the text.
+type textTerm struct {
+	text   string
+	phrase bool
+	neg    bool // written with a leading "-"
+}
 
-// parseText splits text into words and "quoted phrases". An unclosed
-// quote runs to the end. Words are split at spaces only; the analyzer
-// splits them further.
+// opOr joins the words or phrases on either side of it. Only the
+// uppercase word is the operator, as in Meilisearch-like engines and web
+// search: "or" is a word of the text (a stop word).
+const opOr = "OR"
+
+func (t textQuery) empty() bool {
+	return len(t.words) == 0 && len(t.phrases) == 0 && len(t.anyOf) == 0 && len(t.not) == 0
+}
+
+// hasOperators reports whether the text has an OR group or an exclusion.
+func (t textQuery) hasOperators() bool { return len(t.anyOf) > 0 || len(t.not) > 0 }
+
+// parseText splits text into words, "quoted phrases" and the operators:
+// a word or phrase after "-" is excluded, and OR between two of them
+// makes one of them enough. A lone "-" or an OR with nothing to join is
+// plain text. An unclosed quote runs to the end. Words are split at spaces
+// only; the analyzer splits them further.
 func parseText(text string) textQuery {
+	terms, ended := splitTerms(text)
 	var t textQuery
-	inQuote := false
+	for i := 0; i < len(terms); i++ {
+		tt := terms[i]
+		if tt.neg {
+			t.not = append(t.not, tt)
+			continue
+		}
+		// A run a OR b OR c of terms that are not exclusions.
+		group := []textTerm{tt}
+		for i+2 < len(terms) && isOr(terms[i+1]) && !terms[i+2].neg && !isOr(terms[i+2]) {
+			group = append(group, terms[i+2])
+			i += 2
+		}
+		switch {
+		case len(group) > 1:
+			t.anyOf = append(t.anyOf, group)
+		case tt.phrase:
+			t.phrases = append(t.phrases, tt.text)
+		default:
+			t.words = append(t.words, tt.text)
+			// Only a plain word is still being typed.
+			t.lastIsPrefix = ended && i == len(terms)-1
+		}
+	}
+	return t
+}
+
+func isOr(t textTerm) bool { return !t.phrase && !t.neg && t.text == opOr }
+
+// splitTerms splits text at spaces and quotes into terms, marking those
+// written after "-"; ended reports whether the text ends in a bare word.
+func splitTerms(text string) (terms []textTerm, ended bool) {
+	inQuote, negPhrase := false, false
 	var cur strings.Builder
 	flush := func() {
 		s := strings.TrimSpace(cur.String())
 		cur.Reset()
-		if s == "" {
-			return
-		}
-		if inQuote {
-			t.phrases = append(t.phrases, s)
-		} else {
-			t.words = append(t.words, strings.Fields(s)...)
+		switch {
+		case s == "":
+		case inQuote:
+			terms = append(terms, textTerm{text: s, phrase: true, neg: negPhrase})
+		default:
+			for _, w := range strings.Fields(s) {
+				if len(w) > 1 && w[0] == '-' {
+					terms = append(terms, textTerm{text: w[1:], neg: true})
+				} else {
+					terms = append(terms, textTerm{text: w})
+				}
+			}
 		}
 	}
 	for _, r := range text {
 		switch {
 		case r == '"' || r == '“' || r == '”':
+			// -"a phrase": the "-" right before the quote excludes it.
+			if !inQuote {
+				s := cur.String()
+				if negPhrase = strings.HasSuffix(s, "-") && (len(s) == 1 || unicode.IsSpace(rune(s[len(s)-2]))); negPhrase {
+					cur.Reset()
+					cur.WriteString(s[:len(s)-1])
+				}
+			}
 			flush()
 			inQuote = !inQuote
 		case !inQuote && unicode.IsSpace(r):
@@ -211,10 +300,9 @@ func parseText(text string) textQuery {
 			cur.WriteRune(r)
 		}
 	}
-	ended := cur.Len() > 0 && !inQuote
+	ended = cur.Len() > 0 && !inQuote
 	flush()
-	t.lastIsPrefix = ended && len(t.words) > 0
-	return t
+	return terms, ended
 }
 
 // typoBudget is how many typos a word of n letters may carry: none below

@@ -118,9 +118,9 @@ func (s *bucketSorter) visit(b *roaring.Bitmap, depth int) error {
 	return nil
 }
 
-// words ranks by how many words matched, most first. Every word is
-// required today, so it is one bucket; it stays first in the list for when
-// words may be dropped.
+// words ranks by how many words matched, most first. With words dropped
+// (Query.Matching), every hit matches the same kept words (dropWords says
+// how that differs from Meilisearch's buckets), so it is one bucket.
 func (r *ranker) words(b *roaring.Bitmap) ([]bucket, error) {
 	return []bucket{{b, len(r.tm.units)}}, nil
 }

@@ -10,6 +10,9 @@ type Result struct {
 	Size   int
 	Hits   []Hit
 	Facets []FacetResult // in the order of Query.Facets, or display order
+	// DroppedWords are the query's words, as typed, left out because all
+	// of them together matched nothing (Query.Matching); nil when none was.
+	DroppedWords []string
 }
 
 // Hit is one work of a result page.

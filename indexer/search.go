@@ -32,7 +32,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	var tm *textMatch
 	if !tq.empty() {
 		var err error
-		if tm, err = ix.matchText(ctx, snap, tq, q.Typo); err != nil {
+		if tm, err = ix.matchText(ctx, snap, tq, q.Typo, st.alive, q.Matching == MatchingLast); err != nil {
 			return nil, err
 		}
 		base.And(tm.all)
@@ -60,13 +60,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	total := int(res.GetCardinality())
 
 	out := &Result{Total: total, Page: q.Page, Size: q.Size}
+	if tm != nil {
+		out.DroppedWords = tm.dropped
+	}
 	out.Facets = st.countFacets(ix.cb, q, base, res, filters)
 
 	offset := (q.Page - 1) * q.Size
 	var page []uint32
 	var why [][]RankingStep // with explain, per hit of page
 	if offset < total {
-		if q.Sort == SortRelevance && tm != nil {
+		if q.Sort == SortRelevance && tm != nil && len(tm.units) > 0 {
 			rk := &ranker{tm: tm, st: st, snap: snap}
 			var err error
 			if page, why, err = rk.sortPage(rankingRules, res, offset, q.Size, q.Explain); err != nil {

@@ -132,12 +132,14 @@ type searchCase struct {
 		Size     int                 `json:"size"`
 		Typo     bool                `json:"typo"`
 		Facets   []string            `json:"facets"`
+		Matching string              `json:"matching"`
 	} `json:"query"`
 	Want struct {
 		Total      int                            `json:"total"`
 		IDs        []string                       `json:"ids"`
 		Facets     map[string][][]any             `json:"facets"`
 		Highlights map[string]map[string][]string `json:"highlights"`
+		Dropped    []string                       `json:"dropped"`
 	} `json:"want"`
 }
 
@@ -162,7 +164,7 @@ func TestSearch(t *testing.T) {
 			}
 			for _, c := range cases {
 				q := Query{Text: c.Query.Q, Filters: c.Query.Filters, YearFrom: c.Query.YearFrom, YearTo: c.Query.YearTo,
-					Sort: c.Query.Sort, Page: c.Query.Page, Size: c.Query.Size, Typo: c.Query.Typo, Facets: c.Query.Facets}
+					Sort: c.Query.Sort, Page: c.Query.Page, Size: c.Query.Size, Typo: c.Query.Typo, Facets: c.Query.Facets, Matching: c.Query.Matching}
 				if q.Facets == nil {
 					q.Facets = []string{}
 				}
@@ -180,6 +182,9 @@ func TestSearch(t *testing.T) {
 				}
 				if diff := cmp.Diff(c.Want.IDs, ids); diff != "" {
 					t.Errorf("%s: ids (-want +got):\n%s", c.Name, diff)
+				}
+				if diff := cmp.Diff(c.Want.Dropped, res.DroppedWords); diff != "" {
+					t.Errorf("%s: dropped words (-want +got):\n%s", c.Name, diff)
 				}
 				got := map[string][][]any{}
 				for _, f := range res.Facets {

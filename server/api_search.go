@@ -21,6 +21,9 @@ type searchResponse struct {
 	// SuggestedFilters are the filters the text names, each with the
 	// count the search would have with it; absent when there are none.
 	SuggestedFilters []suggestedFilterJSON `json:"suggested_filters,omitempty"`
+	// DroppedWords are the words left out because all of them together
+	// matched nothing (matching=last); absent when none was.
+	DroppedWords []string `json:"dropped_words,omitempty"`
 }
 
 type suggestedFilterJSON struct {
@@ -82,7 +85,7 @@ func (s *Server) apiSearch(c *gin.Context) error {
 		return err
 	}
 	suggested := suggest.counted(s.cb, res)
-	out := searchResponse{Total: res.Total, Page: res.Page, Size: res.Size,
+	out := searchResponse{Total: res.Total, Page: res.Page, Size: res.Size, DroppedWords: res.DroppedWords,
 		Hits: make([]hitJSON, 0, len(res.Hits)), Facets: make(map[string][]facetValueJSON, len(res.Facets))}
 	for _, h := range res.Hits {
 		p := h.Portrayal

@@ -412,3 +412,33 @@ func TestSuggestionsCounted(t *testing.T) {
 		t.Errorf("facets left in the result (-want +got):\n%s", diff)
 	}
 }
+
+// TestAPISearchDroppedWords: words that together match nothing are
+// dropped from the end and named, unless matching=all.
+func TestAPISearchDroppedWords(t *testing.T) {
+	h := newTestServer(t)
+	for _, c := range []struct {
+		url     string
+		total   float64
+		dropped any
+	}{
+		{"/api/v1/search?q=princess+jellyfish+zzzz", 1, []any{"zzzz"}},
+		{"/api/v1/search?q=princess+jellyfish+zzzz&matching=last", 1, []any{"zzzz"}},
+		{"/api/v1/search?q=princess+jellyfish+zzzz&matching=all", 0, nil},
+		{"/api/v1/search?q=princess+jellyfish", 1, nil},
+	} {
+		code, body := get(t, h, c.url)
+		if code != http.StatusOK || body["total"] != c.total {
+			t.Errorf("%s: %d, total %v, want 200 and %v", c.url, code, body["total"], c.total)
+		}
+		if diff := cmp.Diff(c.dropped, body["dropped_words"]); diff != "" {
+			t.Errorf("%s: dropped_words (-want +got):\n%s", c.url, diff)
+		}
+	}
+	code, body := get(t, h, "/api/v1/search?q=x&matching=some")
+	e, _ := body["error"].(map[string]any)
+	fields, _ := e["fields"].(map[string]any)
+	if code != http.StatusBadRequest || fields["matching"] != "must be last or all" {
+		t.Errorf("matching=some: %d %v, want 400 naming matching", code, body)
+	}
+}

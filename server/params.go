@@ -22,6 +22,7 @@ const (
 	paramSize     = "size"
 	paramTypo     = "typo"
 	paramExplain  = "explain"
+	paramMatching = "matching"
 )
 
 // parseSearchParams turns URL parameters into a search query: the API's
@@ -44,7 +45,7 @@ func parseSearchParams(v url.Values, cb *catalog.Codebook) (indexer.Query, error
 	}
 	for name, vals := range v {
 		switch name {
-		case paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramSize, paramTypo, paramExplain:
+		case paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramSize, paramTypo, paramExplain, paramMatching:
 			if len(vals) > 1 {
 				fields[name] = "give it once"
 			}
@@ -74,6 +75,7 @@ func parseSearchParams(v url.Values, cb *catalog.Codebook) (indexer.Query, error
 	q.Page = intParam(paramPage, 1, indexer.MaxPage, "must be a page number from 1")
 	q.Size = intParam(paramSize, 1, indexer.MaxSize, "must be 1 to "+strconv.Itoa(indexer.MaxSize))
 	q.Sort = strings.TrimSpace(v.Get(paramSort))
+	q.Matching = strings.TrimSpace(v.Get(paramMatching))
 	if s := strings.TrimSpace(v.Get(paramTypo)); s != "" {
 		b, err := strconv.ParseBool(s)
 		if err != nil {
