@@ -28,6 +28,7 @@ type searchPage struct {
 	Facets           []facetView
 	Active           []activeFilter
 	Suggested        []suggestionChip // filters the text names, one click away
+	Dropped          []string         // words left out because together they matched nothing
 	Decades          []decadeBar
 	DecadesMax       int
 	Pages            []pageLink
@@ -131,6 +132,7 @@ func (s *Server) pageSearch(c *gin.Context) error {
 		YearFrom: params.Get(paramYearFrom),
 		YearTo:   params.Get(paramYearTo),
 		Total:    res.Total,
+		Dropped:  res.DroppedWords,
 	}
 	for _, o := range []sortOption{{"relevance", "Relevance", false}, {"year", "Oldest first", false}, {"-year", "Newest first", false}, {"title", "Title", false}} {
 		o.Selected = o.Value == q.Sort || (q.Sort == "" && o.Value == "relevance")

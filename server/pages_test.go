@@ -372,3 +372,16 @@ func TestSearchPageSuggestedFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPageDroppedWords: when all the words match nothing, the page
+// says which were left out.
+func TestSearchPageDroppedWords(t *testing.T) {
+	s := newSiteServer(t)
+	page := request(t, s, "GET", "/?q=kagerou+days").Body.String()
+	if !strings.Contains(page, "No work has all your words; showing works without “days”.") {
+		t.Errorf("the page does not say that days was left out:\n%.2000s", page)
+	}
+	if strings.Contains(request(t, s, "GET", "/?q=kagerou+days&matching=all").Body.String(), "No work has all your words") {
+		t.Error("matching=all says words were left out")
+	}
+}
