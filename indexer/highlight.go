@@ -17,7 +17,7 @@ const synopsisFragment = 220
 // <mark> and HTML-escapes the rest. With fragment > 0 it returns about
 // that many bytes around the first match, with "…" where it cuts. It
 // reports whether anything matched.
-func highlight(an analysis.Analyzer, text string, terms *highlightTerms, fragment int) (string, bool) {
+func highlight(an analysis.Analyzer, text string, terms wordMatcher, fragment int) (string, bool) {
 	toks := words(text)
 	var marks []span
 	for _, t := range toks {
@@ -75,6 +75,11 @@ func highlight(an analysis.Analyzer, text string, terms *highlightTerms, fragmen
 		b.WriteString(" …")
 	}
 	return b.String(), true
+}
+
+// wordMatcher tells the words of a text to mark.
+type wordMatcher interface {
+	match(an analysis.Analyzer, word string) bool
 }
 
 // highlightTerms are the index terms a query matched, with what makes
