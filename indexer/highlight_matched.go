@@ -41,15 +41,24 @@ type evidenceSource struct {
 
 func newHighlightSource(w *catalog.Work, cb *catalog.Codebook) matchedSource {
 	var s matchedSource
-	if w.RomanizedTitle != "" {
-		s.AltTitles = append(s.AltTitles, w.RomanizedTitle)
+	// Each text once: the romanized title is often an alternate title too,
+	// and a highlight of the title is already there.
+	seen := map[string]bool{strings.ToLower(w.Title): true}
+	addNew := func(to *[]string, t string) {
+		if k := strings.ToLower(t); t != "" && !seen[k] {
+			seen[k] = true
+			*to = append(*to, t)
+		}
 	}
-	s.AltTitles = append(s.AltTitles, w.AltTitles...)
+	addNew(&s.AltTitles, w.RomanizedTitle)
+	for _, t := range w.AltTitles {
+		addNew(&s.AltTitles, t)
+	}
 	for _, c := range w.Creators {
-		s.Names = append(s.Names, c.Name)
+		addNew(&s.Names, c.Name)
 	}
 	for _, c := range w.Characters {
-		s.Names = append(s.Names, c.Name)
+		addNew(&s.Names, c.Name)
 	}
 	for _, d := range cb.Dimensions {
 		// Evidence the curator marked as a spoiler is matched but never
