@@ -120,7 +120,7 @@ func highlightEach(an analysis.Analyzer, texts []string, ht wordMatcher) []strin
 // "Conditions: <mark>Social anxiety</mark>", or the synonym that matched
 // after the label, "Conditions: Social anxiety (social <mark>phobia</mark>)".
 // Values that deny their topic are never shown, as they are not indexed.
-func (ix *Index) topicHighlights(an analysis.Analyzer, st *state, o uint32, h *Hit, ht wordMatcher) []string {
+func (ix *Index) topicHighlights(an analysis.Analyzer, st *state, o uint32, h *Hit, ht *highlightTerms) []string {
 	var out []string
 	add := func(group string, d *catalog.Dimension, ids []string) {
 		if d == nil {
@@ -128,7 +128,7 @@ func (ix *Index) topicHighlights(an analysis.Analyzer, st *state, o uint32, h *H
 		}
 		for _, id := range ids {
 			if v := d.Value(id); v != nil && !v.Denies {
-				if t, ok := highlightTopic(an, group, v.Label, v.Synonyms, ht); ok {
+				if t, ok := ht.topic(an, group, v.Label, v.Synonyms); ok {
 					out = append(out, t)
 				}
 			}
@@ -145,7 +145,7 @@ func (ix *Index) topicHighlights(an analysis.Analyzer, st *state, o uint32, h *H
 		if dem := ix.cb.CountryDemonym(code); dem != "" {
 			also = append(also, dem)
 		}
-		if t, ok := highlightTopic(an, ix.facetLabel(catalog.FacetCountries), ix.cb.CountryName(code), also, ht); ok {
+		if t, ok := ht.topic(an, ix.facetLabel(catalog.FacetCountries), ix.cb.CountryName(code), also); ok {
 			out = append(out, t)
 		}
 	}
@@ -176,6 +176,21 @@ func highlightTopic(an analysis.Analyzer, group, label string, synonyms []string
 		return "", false
 	}
 	return html.EscapeString(group) + ": " + best, true
+}
+
+// topic is highlightTopic, once a search: the hits of a page share most of
+// their coded values.
+func (h *highlightTerms) topic(an analysis.Analyzer, group, label string, synonyms []string) (string, bool) {
+	key := [2]string{group, label}
+	if t, ok := h.topics[key]; ok {
+		return t, t != ""
+	}
+	t, _ := highlightTopic(an, group, label, synonyms, h)
+	if h.topics == nil {
+		h.topics = map[[2]string]string{}
+	}
+	h.topics[key] = t
+	return t, t != ""
 }
 
 // evidenceHighlights are the fragments of coding evidence the query
