@@ -78,6 +78,10 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
+	hb, err := json.Marshal(newHighlightSource(w, cb))
+	if err != nil {
+		return nil, err
+	}
 	doc := map[string]any{
 		"_type":       docType,
 		fieldTitle:    titles,
@@ -86,6 +90,7 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 		fieldYear:     float64(w.Year),
 		fieldMeta:     string(mb),
 		fieldSynopsis: w.Synopsis,
+		fieldMatched:  string(hb),
 	}
 	if w.OriginalTitle != "" {
 		// "N・H・Kにようこそ" is also indexed as "NHKにようこそ": fans leave
@@ -193,21 +198,29 @@ func topicWords(w *catalog.Work, cb *catalog.Codebook, m meta) []string {
 	return out
 }
 
-// withoutTopic removes from text the words that name dimension d's topic:
-// the dimension's label and its values' labels and synonyms. Words are
-// compared by their first five letters, so that "recovers" goes with
-// "recovery" without the analyzer at hand.
+// withoutTopic removes from text the words that name dimension d's topic
+// (see topicRoots).
 func withoutTopic(text string, d *catalog.Dimension) string {
-	root := func(w string) string {
-		r := []rune(strings.ToLower(w))
-		return string(r[:min(len(r), 5)])
+	topic := topicRoots(d)
+	var kept []string
+	for _, w := range strings.Fields(text) {
+		core := strings.TrimFunc(w, notLetter)
+		if !topic[wordRoot(core)] {
+			kept = append(kept, w)
+		}
 	}
+	return strings.Join(kept, " ")
+}
+
+// topicRoots are the roots (wordRoot) of the words that name dimension
+// d's topic: the dimension's label and its values' labels and synonyms.
+// Words are compared by their first five letters, so that "recovers"
+// goes with "recovery" without the analyzer at hand.
+func topicRoots(d *catalog.Dimension) map[string]bool {
 	topic := map[string]bool{}
 	addWords := func(s string) {
 		for _, w := range strings.FieldsFunc(s, notLetter) {
-			if len([]rune(w)) >= 3 {
-				topic[root(w)] = true
-			}
+			topic[wordRoot(w)] = true
 		}
 	}
 	addWords(d.Label)
@@ -217,15 +230,18 @@ func withoutTopic(text string, d *catalog.Dimension) string {
 			addWords(s)
 		}
 	}
-	var kept []string
-	for _, w := range strings.Fields(text) {
-		core := strings.TrimFunc(w, notLetter)
-		if core != "" && len([]rune(core)) >= 3 && topic[root(core)] {
-			continue
-		}
-		kept = append(kept, w)
+	delete(topic, "")
+	return topic
+}
+
+// wordRoot is the first five letters of a word, lowercased, or "" for a
+// word shorter than three letters: too short to name a topic.
+func wordRoot(w string) string {
+	r := []rune(strings.ToLower(w))
+	if len(r) < 3 {
+		return ""
 	}
-	return strings.Join(kept, " ")
+	return string(r[:min(len(r), 5)])
 }
 
 func notLetter(r rune) bool { return !unicode.IsLetter(r) }

@@ -17,7 +17,7 @@ const synopsisFragment = 220
 // <mark> and HTML-escapes the rest. With fragment > 0 it returns about
 // that many bytes around the first match, with "…" where it cuts. It
 // reports whether anything matched.
-func highlight(an analysis.Analyzer, text string, terms *highlightTerms, fragment int) (string, bool) {
+func highlight(an analysis.Analyzer, text string, terms wordMatcher, fragment int) (string, bool) {
 	toks := words(text)
 	var marks []span
 	for _, t := range toks {
@@ -77,6 +77,11 @@ func highlight(an analysis.Analyzer, text string, terms *highlightTerms, fragmen
 	return b.String(), true
 }
 
+// wordMatcher tells the words of a text to mark.
+type wordMatcher interface {
+	match(an analysis.Analyzer, word string) bool
+}
+
 // highlightTerms are the index terms a query matched, with what makes
 // testing a word against them cheap: most words share no first letters
 // with any term and are never analyzed.
@@ -84,6 +89,9 @@ type highlightTerms struct {
 	terms map[string]bool
 	heads map[string]bool // the terms' first two bytes
 	memo  map[string]bool // word → matched
+	// topics are the highlights of coded values, "" for none, by group
+	// and label (topic).
+	topics map[[2]string]string
 }
 
 func newHighlightTerms(terms map[string]bool) *highlightTerms {
@@ -95,6 +103,14 @@ func newHighlightTerms(terms map[string]bool) *highlightTerms {
 }
 
 func (h *highlightTerms) match(an analysis.Analyzer, word string) bool {
+	if len(word) >= 2 && word[0] < utf8.RuneSelf && word[1] < utf8.RuneSelf {
+		// An ASCII start is told without folding the word: most words of
+		// the evidence and names of a page are.
+		head := [2]byte{lowerASCII(word[0]), lowerASCII(word[1])}
+		if !h.heads[string(head[:])] {
+			return false
+		}
+	}
 	f := fold(word)
 	if !h.heads[f[:min(2, len(f))]] {
 		return false
@@ -113,6 +129,13 @@ func (h *highlightTerms) match(an analysis.Analyzer, word string) bool {
 	return m
 }
 
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
 // span is a word's place in a text.
 type span struct{ Start, End int }
 
@@ -121,9 +144,14 @@ type span struct{ Start, End int }
 // and don't), fast, for highlighting: a word that the analyzer would
 // split further is analyzed whole and still matches.
 func words(text string) []span {
-	var out []span
+	out := make([]span, 0, len(text)/6)
 	start := -1
-	wordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
+	wordRune := func(r rune) bool {
+		if r < utf8.RuneSelf {
+			return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		}
+		return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+	}
 	for i := 0; i < len(text); {
 		r, n := rune(text[i]), 1
 		if r >= utf8.RuneSelf {

@@ -92,19 +92,7 @@ func (ix *Index) hit(snap *snapshot, st *state, o uint32, ht *highlightTerms) Hi
 		}
 	}
 	if ht != nil {
-		an := ix.textAnalyzer()
-		h.Highlights = map[string][]string{}
-		if t, ok := highlight(an, h.Title, ht, 0); ok {
-			h.Highlights["title"] = []string{t}
-		}
-		if syn, err := snap.stored(o, fieldSynopsis); err == nil && syn != "" {
-			if t, ok := highlight(an, syn, ht, synopsisFragment); ok {
-				h.Highlights["synopsis"] = []string{t}
-			}
-		}
-		if len(h.Highlights) == 0 {
-			h.Highlights = nil
-		}
+		h.Highlights = ix.highlights(snap, st, o, &h, ht)
 	}
 	return h
 }

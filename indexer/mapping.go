@@ -25,6 +25,7 @@ const (
 	fieldFacet    = "facet"    // keywords: "realism:realistic", one term per facet value
 	fieldMeta     = "meta"     // stored only: what the index keeps in memory
 	fieldSynopsis = "synopsis" // stored only: for highlights
+	fieldMatched  = "matched"  // stored only: alternate titles, names and evidence, for highlights
 )
 
 // textAnalyzer is English with stemming, as Bleve's "en", plus accent
@@ -44,7 +45,7 @@ const keywordsAnalyzer = "komoru_keywords"
 
 // schemaVersion changes whenever the mapping or the documents change
 // shape; an index of another version is rebuilt on open.
-const schemaVersion = "komoru-index-7"
+const schemaVersion = "komoru-index-8"
 
 // textFields are the Latin-script fields a query word is matched against,
 // the first (titles) ranking above the others; phraseFields those with
@@ -133,6 +134,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fieldFacet, text(keywordsAnalyzer, false))
 	dm.AddFieldMappingsAt(fieldMeta, stored())
 	dm.AddFieldMappingsAt(fieldSynopsis, stored())
+	dm.AddFieldMappingsAt(fieldMatched, stored())
 	// No "_all" field: queries name their fields, and composing it cost
 	// a fifth of building a segment.
 	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())

@@ -23,8 +23,11 @@ type Hit struct {
 	Medium        string
 	Year          int
 	Portrayal     catalog.Portrayal
-	// Highlights maps "title" and "synopsis" to fragments with the matched
-	// words in <mark>, everything else HTML-escaped.
+	// Highlights says why the hit matched: it maps each kind of text the
+	// query matched (HighlightTitle, HighlightSynopsis, HighlightAltTitles,
+	// HighlightNames, HighlightTopics, HighlightEvidence) to the texts or
+	// fragments with the matched words in <mark>, everything else
+	// HTML-escaped.
 	Highlights map[string][]string
 	// Ranking is, with Query.Explain and relevance order, where each
 	// ranking rule put the hit.

@@ -42,7 +42,8 @@ type searchPage struct {
 type hitView struct {
 	ID, Medium, OriginalTitle string
 	Year                      int
-	Title, Snippet            template.HTML // highlighted by the index, everything else escaped
+	Title, Snippet            template.HTML   // highlighted by the index, everything else escaped
+	Matched                   []template.HTML // what else the hit matched by, highlighted (matchedLine)
 	Tags                      []tagView
 }
 
@@ -220,6 +221,7 @@ func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) 
 				hv.Snippet = template.HTML(template.HTMLEscapeString(truncateWords(rev.Work.Synopsis, 220)))
 			}
 		}
+		hv.Matched = s.matchedLine(h, p.ShowSpoilers)
 		for _, dim := range []string{"realism", "tone", "recovery", "conditions", "withdrawal_criteria"} {
 			coding, ok := h.Portrayal[dim]
 			d := s.cb.Dimension(dim)
