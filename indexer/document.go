@@ -3,6 +3,7 @@ package indexer
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/komoru/komoru/catalog"
@@ -212,11 +213,19 @@ func withoutTopic(text string, d *catalog.Dimension) string {
 	return strings.Join(kept, " ")
 }
 
+// topicRootsOf caches topicRoots per dimension: a codebook never changes,
+// and a build asks for the same few dimensions for every work.
+var topicRootsOf sync.Map // *catalog.Dimension → map[string]bool
+
 // topicRoots are the roots (wordRoot) of the words that name dimension
 // d's topic: the dimension's label and its values' labels and synonyms.
 // Words are compared by their first five letters, so that "recovers"
-// goes with "recovery" without the analyzer at hand.
+// goes with "recovery" without the analyzer at hand. The map is shared:
+// read it, never change it.
 func topicRoots(d *catalog.Dimension) map[string]bool {
+	if m, ok := topicRootsOf.Load(d); ok {
+		return m.(map[string]bool)
+	}
 	topic := map[string]bool{}
 	addWords := func(s string) {
 		for _, w := range strings.FieldsFunc(s, notLetter) {
@@ -231,6 +240,7 @@ func topicRoots(d *catalog.Dimension) map[string]bool {
 		}
 	}
 	delete(topic, "")
+	topicRootsOf.Store(d, topic)
 	return topic
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
-	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -42,14 +41,7 @@ func (b *browser) newTab(t *testing.T) *browser {
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithListener(func(ev any) { tab.observe(ev, host) }))
 	t.Cleanup(cancel)
 	tab.ctx = ctx
-	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
-			return err
-		}
-		_, err := cdp.Call(ctx, tg, cdplog.Enable, cdp.Empty{})
-		return err
-	}))
-	if err != nil {
+	if err := watchTab(ctx); err != nil {
 		t.Fatal(err)
 	}
 	return tab

@@ -76,18 +76,23 @@ func newBrowser(t *testing.T, s *Server) *browser {
 	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithListener(func(ev any) { b.observe(ev, host) }))
 	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
 	b.ctx = ctx
-	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	if err := watchTab(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	b.selfTest(t)
+	return b
+}
+
+// watchTab turns on the network and log events that observe reads, in
+// the tab of ctx.
+func watchTab(ctx context.Context) error {
+	return chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
 			return err
 		}
 		_, err := cdp.Call(ctx, t, cdplog.Enable, cdp.Empty{})
 		return err
 	}))
-	if err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	b.selfTest(t)
-	return b
 }
 
 // observe records console errors, exceptions, error log entries (CSP

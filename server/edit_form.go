@@ -342,8 +342,16 @@ func (f *workForm) problems(cb *catalog.Codebook) map[string]string {
 			out[name] = "choose a value, or clear the evidence and the spoiler box"
 		case coded && d.Multi && f.Empty[d.ID] && len(c.Values) > 0:
 			out[name] = "tick values or “none of these”, not both"
-		case coded && catalog.NeedsEvidence(d.ID, c) && c.Evidence == "" && out[name+".evidence"] == "":
-			out[name+".evidence"] = "is required: say what in the work shows this (episode, chapter, scene)"
+		}
+	}
+	// The catalog's evidence rule, as every curated save keeps it, where
+	// the dimension has no problem of the form's own to fix first.
+	var missing *catalog.ValidationError
+	if errors.As(cb.CheckEvidence(&f.Work), &missing) {
+		for k, msg := range missing.Fields {
+			if dim := strings.TrimSuffix(k, ".evidence"); out[dim] == "" && out[k] == "" {
+				out[k] = msg
+			}
 		}
 	}
 	if f.Note == "" {

@@ -138,7 +138,7 @@ func (st *site) do(t *testing.T, r req) *httptest.ResponseRecorder {
 		vals := make([]string, 0, len(r.form))
 		for k, vs := range r.form {
 			for _, v := range vs {
-				vals = append(vals, urlEscape(k)+"="+urlEscape(v))
+				vals = append(vals, url.QueryEscape(k)+"="+url.QueryEscape(v))
 			}
 		}
 		body, ct = strings.NewReader(strings.Join(vals, "&")), "application/x-www-form-urlencoded"
@@ -168,8 +168,6 @@ func (st *site) do(t *testing.T, r req) *httptest.ResponseRecorder {
 	st.Handler().ServeHTTP(rec, hr)
 	return rec
 }
-
-func urlEscape(s string) string { return url.QueryEscape(s) }
 
 // searchIDs returns the ids the search API finds for q, typos not
 // tolerated, so that a made-up word finds only the work that has it.
