@@ -105,8 +105,12 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 	if len(names) > 0 {
 		doc[fieldNames] = names
 	}
-	if topics := topicWords(w, cb, m); len(topics) > 0 {
+	topics := topicWords(w, cb, m)
+	if len(topics) > 0 {
 		doc[fieldTopics] = topics
+	}
+	if cw := changedWords(titles, names, topics, body); cw != "" {
+		doc[fieldWritten] = cw
 	}
 	// Every facet value as a "facet:value" keyword, in one string: Bleve
 	// can filter on them, while counting is done on the bitmaps in memory.
@@ -121,6 +125,80 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 	}
 	doc[fieldFacet] = fv.String()
 	return doc, nil
+}
+
+// changedWords returns, space-separated, the distinct words of the texts
+// as written (folded and lowercased) that the stemmer changes: the words
+// typos and completions are measured against, with the terms it leaves as
+// written (see wordTerms). Words are told apart here much as the
+// tokenizer does, and parts joined by a mark are also joined ("shutins"):
+// a word told apart differently only misses a typo's match. Keeping them
+// in a field of their own, once each and without positions, costs a
+// build a tenth of analyzing the texts twice.
+func changedWords(texts ...[]string) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	add := func(w string) {
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		w = strings.Trim(w, "'’")
+		if w == "" || seen[w] {
+			return
+		}
+		seen[w] = true
+		if stem(w) != w {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(w)
+		}
+	}
+	var joined strings.Builder
+	for _, list := range texts {
+		for _, t := range list {
+			t = fold(t)
+			// A run of words joined by marks ("shut-ins", "re:zero"):
+			// each word, and the run joined when it has several.
+			parts := 0
+			endRun := func() {
+				if parts > 1 {
+					add(joined.String())
+				}
+				parts = 0
+				joined.Reset()
+			}
+			start := -1
+			for i, r := range t {
+				if !notWordRune(r) {
+					if start < 0 {
+						start = i
+					}
+					continue
+				}
+				if start >= 0 {
+					add(t[start:i])
+					joined.WriteString(t[start:i])
+					parts++
+					start = -1
+				}
+				if !joinerRune(r) {
+					endRun()
+				}
+			}
+			if start >= 0 {
+				add(t[start:])
+				joined.WriteString(t[start:])
+				parts++
+			}
+			endRun()
+		}
+	}
+	return b.String()
+}
+
+// notWordRune reports whether r is not part of a word: letters, digits
+// and apostrophes are.
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
 }
 
 // joinAcronyms runs dotted initials together: "Welcome to the N.H.K." is

@@ -141,8 +141,9 @@ type span struct{ Start, End int }
 
 // words splits text into words much as the analyzer's tokenizer does
 // (letters, digits and marks, with . and ' inside a word, as in N.H.K.
-// and don't), fast, for highlighting: a word that the analyzer would
-// split further is analyzed whole and still matches.
+// and don't, and the marks that join parts, as in Re:Zero and shut-in),
+// fast, for highlighting: a word that the analyzer would split further is
+// analyzed whole and still matches, by a part or by its joined form.
 func words(text string) []span {
 	out := make([]span, 0, len(text)/6)
 	start := -1
@@ -162,7 +163,7 @@ func words(text string) []span {
 			if start < 0 {
 				start = i
 			}
-		case start >= 0 && (r == '.' || r == '\'' || r == '’') && i+n < len(text):
+		case start >= 0 && (r == '.' || r == '\'' || r == '’' || joinerRune(r)) && i+n < len(text):
 			next, _ := utf8.DecodeRuneInString(text[i+n:])
 			if !wordRune(next) {
 				out = append(out, span{start, i})

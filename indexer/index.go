@@ -68,6 +68,7 @@ type Index struct {
 	opts Options
 	cb   *catalog.Codebook
 	m    *mapping.IndexMappingImpl
+	syn  *synonymTable
 	log  *slog.Logger
 
 	wmu sync.Mutex // serializes writes: apply, refresh, rebuild, close
@@ -94,6 +95,7 @@ func Open(ctx context.Context, dir string, src Catalog, opts Options) (*Index, e
 		return nil, err
 	}
 	ix := &Index{dir: dir, lock: lock, src: src, opts: opts, cb: opts.Codebook, m: m, log: opts.Logger}
+	ix.syn = newSynonymTable(m.AnalyzerNamed(textAnalyzer), opts.Codebook.Synonyms)
 	if err := ix.openOrRebuild(ctx); err != nil {
 		lock.unlock()
 		return nil, err

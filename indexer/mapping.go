@@ -21,6 +21,7 @@ const (
 	fieldBody     = "body"     // synopsis and coding evidence
 	fieldNames    = "names"    // creators and characters
 	fieldTopics   = "topics"   // coded values and derived facets as words: labels, synonyms, countries' names
+	fieldWritten  = "written"  // the words of the text fields as written where the stemmer changes them, once each
 	fieldYear     = "year"     // numeric
 	fieldFacet    = "facet"    // keywords: "realism:realistic", one term per facet value
 	fieldMeta     = "meta"     // stored only: what the index keeps in memory
@@ -31,6 +32,11 @@ const (
 // textAnalyzer is English with stemming, as Bleve's "en", plus accent
 // folding first, so that Yōkoso, Yokoso and YOKOSO are one term.
 const textAnalyzer = "komoru_text"
+
+// surfaceAnalyzer is textAnalyzer without stemming: a query word as
+// written (folded and lowercased), for typos and completions. "princes"
+// is one letter from "princess" as typed, three from its stem "princ".
+const surfaceAnalyzer = "komoru_surface"
 
 // nativeAnalyzer is Bleve's CJK analysis (width folding, lowercase,
 // bigrams) that also keeps every character as a unigram at its bigram's
@@ -45,7 +51,7 @@ const keywordsAnalyzer = "komoru_keywords"
 
 // schemaVersion changes whenever the mapping or the documents change
 // shape; an index of another version is rebuilt on open.
-const schemaVersion = "komoru-index-8"
+const schemaVersion = "komoru-index-9"
 
 // textFields are the Latin-script fields a query word is matched against,
 // the first (titles) ranking above the others; phraseFields those with
@@ -58,21 +64,21 @@ var (
 // newMapping is the one explicit mapping of the index: no dynamic fields.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
-	err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
-		"type":         custom.Name,
-		"char_filters": []string{asciifolding.Name},
-		"tokenizer":    unicode.Name,
-		"token_filters": []string{
-			en.PossessiveName,
-			lowercase.Name,
-			en.StopName,
-			porter.Name,
-		},
-	})
-	if err != nil {
+	latin := func(name string, filters ...string) error {
+		return m.AddCustomAnalyzer(name, map[string]any{
+			"type":          custom.Name,
+			"char_filters":  []string{asciifolding.Name},
+			"tokenizer":     wordsTokenizerName,
+			"token_filters": append([]string{en.PossessiveName, lowercase.Name, en.StopName}, filters...),
+		})
+	}
+	if err := latin(textAnalyzer, porter.Name); err != nil {
 		return nil, err
 	}
-	err = m.AddCustomTokenFilter("komoru_cjk_bigram", map[string]any{
+	if err := latin(surfaceAnalyzer); err != nil {
+		return nil, err
+	}
+	err := m.AddCustomTokenFilter("komoru_cjk_bigram", map[string]any{
 		"type":           cjk.BigramName,
 		"output_unigram": true,
 	})
@@ -126,6 +132,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	// quoted phrase matches text, not codes), and positions for them cost
 	// a quoted common phrase at 100,000 works a threefold slowdown.
 	dm.AddFieldMappingsAt(fieldTopics, text(textAnalyzer, false))
+	dm.AddFieldMappingsAt(fieldWritten, text(keywordsAnalyzer, false))
 	year := bleve.NewNumericFieldMapping()
 	year.Store = false
 	year.IncludeInAll = false

@@ -9,6 +9,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	bleveunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 )
 
 // textMatch is what a query's text matched.
@@ -60,6 +61,9 @@ type unit struct {
 	// word is the index of the query word the unit came from, or -1 for
 	// a phrase: words may be dropped, phrases may not.
 	word int
+	// withheld reports that near misses of the word were left out because
+	// it is itself indexed (wordOpts.correct).
+	withheld bool
 }
 
 // best makes the disjoint "best level" sets of a unit from the works
@@ -85,43 +89,27 @@ func newUnit() unit {
 
 func (ix *Index) textAnalyzer() analysis.Analyzer { return ix.m.AnalyzerNamed(textAnalyzer) }
 
+func (ix *Index) surfaceAnalyzer() analysis.Analyzer { return ix.m.AnalyzerNamed(surfaceAnalyzer) }
+
 // matchText turns the text into bitmaps, unit by unit, within alive (the
 // works that may match). With drop, words are dropped from the end when
 // all of them match none of it (dropWords).
 func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, typo bool, alive *roaring.Bitmap, drop bool) (*textMatch, error) {
 	an := ix.textAnalyzer()
 	tm := &textMatch{terms: map[string]bool{}}
-	var units []unit
 	// hl[wi] are the terms word wi matched, highlighted only if it is kept.
 	hl := make([]map[string]bool, len(tq.words))
-	for wi, w := range tq.words {
-		hl[wi] = map[string]bool{}
-		if err := ctx.Err(); err != nil {
+	units, withheld, err := ix.wordsUnits(ctx, snap, tq, typo, false, hl)
+	if err != nil {
+		return nil, err
+	}
+	if withheld && !intersect(units).Intersects(alive) {
+		// A word that is itself indexed matches only as written
+		// ("neets" is not "next"), unless the words then match nothing
+		// together: "princes jelyfish" is "princess jellyfish".
+		if units, _, err = ix.wordsUnits(ctx, snap, tq, typo, true, hl); err != nil {
 			return nil, err
 		}
-		prefix := typo && tq.lastIsPrefix && wi == len(tq.words)-1
-		folded := fold(w)
-		var us []unit
-		var err error
-		if prefix && !hasCJK(w) && len(folded) >= 2 && len(tq.words) == 1 && len(tq.phrases) == 0 && len(an.Analyze([]byte(folded))) == 0 {
-			// A stop word still being typed, alone: its completions.
-			// After other words it adds nothing, as a finished stop word
-			// would: "welcome to the" is "welcome".
-			var u unit
-			u, err = ix.termUnit(snap, "", folded, false, true, hl[wi])
-			us = []unit{u}
-		} else {
-			// Past maxTypoWords words, words match exactly: a long query
-			// stays cheap (Meilisearch stops at ten words altogether).
-			us, err = ix.wordUnits(ctx, snap, an, w, typo && wi < maxTypoWords, prefix, hl[wi])
-		}
-		if err != nil {
-			return nil, err
-		}
-		for i := range us {
-			us[i].word = wi
-		}
-		units = append(units, us...)
 	}
 	for _, p := range tq.phrases {
 		us, err := ix.phraseUnits(ctx, snap, an, p, tm.terms)
@@ -178,29 +166,149 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 	return tm, nil
 }
 
+// wordsUnits matches the bare words of the text, one or more units a
+// word; it reports whether some word's near misses were withheld.
+func (ix *Index) wordsUnits(ctx context.Context, snap *snapshot, tq textQuery, typo, correct bool, hl []map[string]bool) ([]unit, bool, error) {
+	var units []unit
+	withheld := false
+	for wi, w := range tq.words {
+		hl[wi] = map[string]bool{}
+		if err := ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		prefix := typo && tq.lastIsPrefix && wi == len(tq.words)-1
+		folded := fold(w)
+		var us []unit
+		var err error
+		if prefix && !hasCJK(w) && len(folded) >= 2 && len(tq.words) == 1 && len(tq.phrases) == 0 && len(ix.textAnalyzer().Analyze([]byte(folded))) == 0 {
+			// A stop word still being typed, alone: its completions.
+			// After other words it adds nothing, as a finished stop word
+			// would: "welcome to the" is "welcome".
+			var u unit
+			u, err = ix.termUnit(snap, "", folded, wordOpts{prefix: true}, hl[wi])
+			us = []unit{u}
+		} else {
+			// Past maxTypoWords words, words match exactly: a long query
+			// stays cheap (Meilisearch stops at ten words altogether).
+			o := wordOpts{typo: typo && wi < maxTypoWords, prefix: prefix, correct: correct}
+			us, err = ix.synonymUnits(ctx, snap, w, o, hl[wi])
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		for i := range us {
+			us[i].word = wi
+			withheld = withheld || us[i].withheld
+		}
+		units = append(units, us...)
+	}
+	return units, withheld, nil
+}
+
+// synonymUnits matches a bare word, and, when it is one of a group of
+// synonyms (catalog.Codebook.Synonyms), any word of its group: one unit
+// whose matches by another word count as whole words with no typo.
+func (ix *Index) synonymUnits(ctx context.Context, snap *snapshot, w string, o wordOpts, hl map[string]bool) ([]unit, error) {
+	own, err := ix.wordUnits(ctx, snap, w, o, hl)
+	if err != nil {
+		return nil, err
+	}
+	others := ix.syn.of(w)
+	if len(others) == 0 {
+		return own, nil
+	}
+	alts := []alternative{{units: own, whole: true}}
+	for _, s := range others {
+		us, err := ix.wordUnits(ctx, snap, s, wordOpts{}, hl)
+		if err != nil {
+			return nil, err
+		}
+		alts = append(alts, alternative{units: us})
+	}
+	u, ok := anyOf(alts, true)
+	if !ok {
+		return nil, nil
+	}
+	return []unit{u}, nil
+}
+
 // wordUnits matches one bare word: a native-script word as a phrase of
 // the titles, otherwise each of its analyzed terms (none for a stop word),
 // with typo their near misses and with prefix the completions of the last.
-func (ix *Index) wordUnits(ctx context.Context, snap *snapshot, an analysis.Analyzer, w string, typo, prefix bool, hl map[string]bool) ([]unit, error) {
+// A word whose parts are joined by a mark ("re:zero", "shut-ins") is one
+// unit: its joined form, or its parts as a phrase (see wordsTokenizer).
+func (ix *Index) wordUnits(ctx context.Context, snap *snapshot, w string, o wordOpts, hl map[string]bool) ([]unit, error) {
 	folded := fold(w)
-	toks := an.Analyze([]byte(folded))
+	toks := ix.textAnalyzer().Analyze([]byte(folded))
 	if hasCJK(w) {
 		u, err := ix.phraseUnit(ctx, snap, w, toks, true)
 		return []unit{u}, err
 	}
+	// The same words unstemmed: the same tokenizer and filters but the
+	// stemmer, so token for token.
+	surface := ix.surfaceAnalyzer().Analyze([]byte(folded))
+	if len(surface) != len(toks) {
+		surface = nil
+	}
+	end := 0
+	for _, tok := range toks {
+		end = max(end, tok.End)
+	}
+	// A word of parts joined by a mark is matched by its joined form, or
+	// by the parts one after the other, not by each part anywhere.
+	joined := slices.ContainsFunc(toks, func(t *analysis.Token) bool { return t.Type == analysis.Shingle })
 	var units []unit
-	for ti, tok := range toks {
-		raw := folded
-		if tok.Start >= 0 && tok.End <= len(folded) && tok.Start < tok.End {
-			raw = folded[tok.Start:tok.End]
+	var partToks analysis.TokenStream
+	for i, tok := range toks {
+		if joined && tok.Type != analysis.Shingle {
+			partToks = append(partToks, tok)
+			continue
 		}
-		u, err := ix.termUnit(snap, string(tok.Term), raw, typo, prefix && ti == len(toks)-1, hl)
+		raw := ""
+		if surface != nil {
+			raw = string(surface[i].Term)
+		}
+		to := o
+		to.prefix = o.prefix && tok.End == end
+		u, err := ix.termUnit(snap, string(tok.Term), raw, to, hl)
 		if err != nil {
 			return nil, err
 		}
 		units = append(units, u)
 	}
-	return units, nil
+	if !joined {
+		return units, nil
+	}
+	alts := []alternative{{units: units, whole: true}}
+	if len(partToks) > 0 && len(partToks) == typedParts(folded) {
+		// "re:zero" is "re zero"; the parts say what was typed only if
+		// none was a stop word: "shut-in" is not "shut".
+		u, err := ix.phraseUnit(ctx, snap, folded, partToks, false)
+		if err != nil {
+			return nil, err
+		}
+		alts = append(alts, alternative{units: []unit{u}, whole: true})
+		for _, t := range partToks {
+			hl[string(t.Term)] = true
+		}
+	}
+	u, ok := anyOf(alts, true)
+	if !ok {
+		return nil, nil
+	}
+	return []unit{u}, nil
+}
+
+// typedParts is how many parts the tokenizer makes of a word, stop words
+// included, its joined forms not.
+func typedParts(w string) int {
+	n := 0
+	for _, tok := range (wordsTokenizer{base: bleveunicode.NewUnicodeTokenizer()}).Tokenize([]byte(w)) {
+		if tok.Type != analysis.Shingle {
+			n++
+		}
+	}
+	return n
 }
 
 // phraseUnits matches one quoted phrase: one unit, or none for stop words.
@@ -214,7 +322,7 @@ func (ix *Index) phraseUnits(ctx context.Context, snap *snapshot, an analysis.An
 	case len(toks) == 1 && !native:
 		// One word in quotes is that word, exactly: no typo, no
 		// prefix, and ranked like a word (own title first).
-		u, err := ix.termUnit(snap, string(toks[0].Term), "", false, false, hl)
+		u, err := ix.termUnit(snap, string(toks[0].Term), "", wordOpts{}, hl)
 		return []unit{u}, err
 	}
 	u, err := ix.phraseUnit(ctx, snap, p, toks, native)
@@ -232,33 +340,62 @@ func (ix *Index) termUnits(ctx context.Context, snap *snapshot, an analysis.Anal
 	if t.phrase {
 		return ix.phraseUnits(ctx, snap, an, t.text, hl)
 	}
-	return ix.wordUnits(ctx, snap, an, t.text, typo, false, hl)
+	return ix.synonymUnits(ctx, snap, t.text, wordOpts{typo: typo}, hl)
 }
 
 // anyOfUnits matches words and phrases joined by OR as one unit (none if
 // every one is stop words): the works matching any of them, each at its
-// best typo and attribute level. It takes no part in proximity, and a
-// word of several terms ("re:zero") counts at the levels of its first.
+// best typo and attribute level. It takes no part in proximity.
 func (ix *Index) anyOfUnits(ctx context.Context, snap *snapshot, an analysis.Analyzer, g []textTerm, typo bool, hl map[string]bool) ([]unit, error) {
-	out := newUnit()
-	out.whole = roaring.New()
-	found := false
+	var alts []alternative
 	for _, t := range g {
 		us, err := ix.termUnits(ctx, snap, an, t, typo, hl)
 		if err != nil {
 			return nil, err
 		}
-		if len(us) == 0 {
+		alts = append(alts, alternative{units: us, whole: true})
+	}
+	u, ok := anyOf(alts, false)
+	if !ok {
+		return nil, nil
+	}
+	return []unit{u}, nil
+}
+
+// alternative is one way for a unit to match: all of its units. Matches
+// of an alternative that is not whole (a synonym) are not the word
+// itself, for exactness.
+type alternative struct {
+	units []unit
+	whole bool
+}
+
+// anyOf is the unit matching any of the alternatives, each work at its
+// best typo and attribute level among those it matches; false if no
+// alternative has a unit. An alternative of several units counts at the
+// levels of its first. With proximity, the unit keeps the terms of every
+// alternative, for the proximity rule.
+func anyOf(alts []alternative, proximity bool) (unit, bool) {
+	out := newUnit()
+	out.whole = roaring.New()
+	if proximity {
+		out.terms = map[string][]string{}
+	}
+	found := false
+	for _, alt := range alts {
+		if len(alt.units) == 0 {
 			continue
 		}
 		found = true
-		u, all := us[0], intersect(us)
-		whole := u.whole
-		if whole == nil || u.native != "" {
-			whole = u.all
+		u, all := alt.units[0], intersect(alt.units)
+		if alt.whole {
+			whole := u.whole
+			if whole == nil || u.native != "" {
+				whole = u.all
+			}
+			out.whole.Or(roaring.And(whole, all))
 		}
 		out.all.Or(all)
-		out.whole.Or(roaring.And(whole, all))
 		out.primary.Or(roaring.And(u.primary, all))
 		for l := range out.typos {
 			out.typos[l].Or(roaring.And(u.typos[l], all))
@@ -266,13 +403,25 @@ func (ix *Index) anyOfUnits(ctx context.Context, snap *snapshot, an analysis.Ana
 		for a := range out.attrs {
 			out.attrs[a].Or(roaring.And(u.attrs[a], all))
 		}
+		for _, au := range alt.units {
+			out.withheld = out.withheld || au.withheld
+			if out.terms == nil {
+				continue
+			}
+			for f, ts := range au.terms {
+				out.terms[f] = append(out.terms[f], ts...)
+			}
+		}
 	}
 	if !found {
-		return nil, nil
+		return unit{}, false
+	}
+	if proximity && len(out.terms) == 0 {
+		out.terms = nil
 	}
 	best(out.typos[:])
 	best(out.attrs[:])
-	return []unit{out}, nil
+	return out, true
 }
 
 // excluded returns the works matching any of the excluded words and
@@ -364,31 +513,23 @@ var attrOf = map[string]int{
 	fieldBody:    attrBody,
 }
 
-// termUnit matches one analyzed term (and, with typo, its near misses;
-// with prefix, the completions of raw) in every text field.
-func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, hl map[string]bool) (unit, error) {
+// termUnit matches one analyzed term, and its near misses, completions
+// and long-vowel spellings as o allows (see wordTerms), in every text field.
+func (ix *Index) termUnit(snap *snapshot, term, raw string, o wordOpts, hl map[string]bool) (unit, error) {
 	u := newUnit()
 	u.whole = roaring.New()
 	u.terms = map[string][]string{}
-	w, err := newWordTerms(term, raw, typo, prefix)
+	w, err := newWordTerms(snap, term, raw, o)
 	if err != nil {
 		return u, err
 	}
+	u.withheld = w.withheld
 	// The primary field repeats the work's own titles (with "N.H.K." also
 	// as "NHK"), to rank them above alternate titles.
 	for _, f := range append(textFields[:len(textFields):len(textFields)], fieldPrimary) {
-		exact, fuzzy, err := w.expand(snap, f)
-		if err != nil {
-			return u, err
-		}
-		var byTypos [3][]string
-		byTypos[0] = exact
-		for _, t := range fuzzy {
-			l := w.typos(t)
-			byTypos[l] = append(byTypos[l], t)
-		}
+		levels := w.terms(f)
 		matched := roaring.New()
-		for l, ts := range byTypos {
+		for l, ts := range levels {
 			bm := roaring.New()
 			if err := snap.postings(f, ts, bm); err != nil {
 				return u, err
@@ -404,17 +545,18 @@ func (ix *Index) termUnit(snap *snapshot, term, raw string, typo, prefix bool, h
 		if matched.IsEmpty() {
 			continue
 		}
-		for _, t := range exact {
-			hl[t] = true
-		}
-		for _, t := range fuzzy {
-			hl[t] = true
+		var all []string
+		for _, ts := range levels {
+			for _, t := range ts {
+				hl[t] = true
+			}
+			all = append(all, ts...)
 		}
 		if f == fieldPrimary {
 			u.primary.Or(matched)
 		}
 		if slices.Contains(phraseFields, f) {
-			u.terms[f] = append(exact, fuzzy...)
+			u.terms[f] = all
 		}
 		u.attrs[attrOf[f]].Or(matched)
 		u.all.Or(matched)

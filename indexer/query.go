@@ -216,6 +216,11 @@ type textTerm struct {
 // search: "or" is a word of the text (a stop word).
 const opOr = "OR"
 
+// opNot excludes the word or phrase after it, as "-" does; like OR, only
+// in uppercase ("not" is a stop word), and a NOT with nothing after it
+// is plain text.
+const opNot = "NOT"
+
 func (t textQuery) empty() bool {
 	return len(t.words) == 0 && len(t.phrases) == 0 && len(t.anyOf) == 0 && len(t.not) == 0
 }
@@ -224,7 +229,7 @@ func (t textQuery) empty() bool {
 func (t textQuery) hasOperators() bool { return len(t.anyOf) > 0 || len(t.not) > 0 }
 
 // parseText splits text into words, "quoted phrases" and the operators:
-// a word or phrase after "-" is excluded, and OR between two of them
+// a word or phrase after "-" or NOT is excluded, and OR between two of them
 // makes one of them enough. A lone "-" or an OR with nothing to join is
 // plain text. An unclosed quote runs to the end. Words are split at spaces
 // only; the analyzer splits them further.
@@ -235,6 +240,14 @@ func parseText(text string) textQuery {
 		tt := terms[i]
 		if tt.neg {
 			t.not = append(t.not, tt)
+			continue
+		}
+		if isNot(tt) && i+1 < len(terms) && !terms[i+1].neg && !isOr(terms[i+1]) && !isNot(terms[i+1]) {
+			// NOT word is -word.
+			next := terms[i+1]
+			next.neg = true
+			t.not = append(t.not, next)
+			i++
 			continue
 		}
 		// A run a OR b OR c of terms that are not exclusions.
@@ -258,6 +271,8 @@ func parseText(text string) textQuery {
 }
 
 func isOr(t textTerm) bool { return !t.phrase && !t.neg && t.text == opOr }
+
+func isNot(t textTerm) bool { return !t.phrase && !t.neg && t.text == opNot }
 
 // splitTerms splits text at spaces and quotes into terms, marking those
 // written after "-"; ended reports whether the text ends in a bare word.

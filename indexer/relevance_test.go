@@ -25,6 +25,16 @@ type relevanceCase struct {
 	Set []string `json:"set"`
 	// Above are pairs of ids of which the first ranks above the second.
 	Above [][2]string `json:"above"`
+	// Total, when set, is how many works match.
+	Total *int `json:"total"`
+	// Includes are ids among the hits, Excludes ids not among them.
+	Includes []string `json:"includes"`
+	Excludes []string `json:"excludes"`
+	// SameAs is another query that must match the same works (the same
+	// total and, up to MaxSize, the same set).
+	SameAs string `json:"same_as"`
+	// Dropped is the words left out (Result.DroppedWords).
+	Dropped []string `json:"dropped"`
 	// Rules names the ranking rules the case is there for.
 	Rules []string `json:"rules"`
 }
@@ -61,13 +71,45 @@ func loadRelevanceCases(t *testing.T) []relevanceCase {
 
 // check runs a case and describes how its hits fail it, or "".
 func (c relevanceCase) check(ix *Index) (string, error) {
-	res, err := ix.Search(context.Background(), Query{Text: c.Query, Typo: !c.Exact, Size: MaxSize})
+	search := func(text string) (*Result, []string, error) {
+		res, err := ix.Search(context.Background(), Query{Text: text, Typo: !c.Exact, Size: MaxSize})
+		if err != nil {
+			return nil, nil, err
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		return res, ids, nil
+	}
+	res, ids, err := search(c.Query)
 	if err != nil {
 		return "", err
 	}
-	var ids []string
-	for _, h := range res.Hits {
-		ids = append(ids, h.ID)
+	if c.Total != nil && res.Total != *c.Total {
+		return fmt.Sprintf("total %d, want %d (hits %v)", res.Total, *c.Total, ids), nil
+	}
+	for _, id := range c.Includes {
+		if !slices.Contains(ids, id) {
+			return fmt.Sprintf("%s not among the hits %v", id, ids), nil
+		}
+	}
+	for _, id := range c.Excludes {
+		if slices.Contains(ids, id) {
+			return fmt.Sprintf("%s among the hits, want it left out", id), nil
+		}
+	}
+	if c.Dropped != nil && !slices.Equal(res.DroppedWords, c.Dropped) {
+		return fmt.Sprintf("dropped %q, want %q", res.DroppedWords, c.Dropped), nil
+	}
+	if c.SameAs != "" {
+		other, otherIDs, err := search(c.SameAs)
+		if err != nil {
+			return "", err
+		}
+		if other.Total != res.Total || !slices.Equal(slices.Sorted(slices.Values(ids)), slices.Sorted(slices.Values(otherIDs))) {
+			return fmt.Sprintf("%d works %v; %q matches %d: %v", res.Total, ids, c.SameAs, other.Total, otherIDs), nil
+		}
 	}
 	head := func(n int) []string { return ids[:min(n, len(ids))] }
 	if len(c.Top) > 0 && !slices.Equal(head(len(c.Top)), c.Top) {

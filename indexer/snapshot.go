@@ -263,6 +263,24 @@ func (s *snapshot) expand(field string, a vellum.Automaton, prefix string, limit
 	return terms, nil
 }
 
+// has reports whether field's dictionary holds term in any segment
+// (possibly only in deleted documents: a hint, not a match).
+func (s *snapshot) has(field, term string) (bool, error) {
+	for _, ss := range s.segs {
+		dict, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return false, err
+		}
+		if dict == nil {
+			continue
+		}
+		if ok, err := dict.Contains([]byte(term)); err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
 // phrase adds to into the ordinals of the documents where field holds
 // the phrase, as Bleve's phrase query finds it.
 func (s *snapshot) phrase(ctx context.Context, bi bleve.Index, field, analyzer, text string, into *roaring.Bitmap) error {

@@ -340,8 +340,8 @@ func TestSearchPageSuggestedFilters(t *testing.T) {
 		links []string // the chips' links, decoded
 	}{
 		{"/?q=korean", []string{"Country = South Korea (5)"}, []string{"/?countries=KR&q=korean"}},
-		{"/?q=female+hikikomori", []string{"Hikikomori gender = Female (15)"}, []string{"/?hikikomori_genders=female&q=female+hikikomori"}},
-		{"/?q=realistic+manga&page=2", []string{"Realism = Realistic (5)", "Medium = Manga (6)"},
+		{"/?q=female+hikikomori", []string{"Hikikomori gender = Female (38)"}, []string{"/?hikikomori_genders=female&q=female+hikikomori"}},
+		{"/?q=realistic+manga&page=2", []string{"Realism = Realistic (4)", "Medium = Manga (4)"},
 			[]string{"/?q=realistic+manga&realism=realistic", "/?medium=manga&q=realistic+manga"}},
 		{"/?q=social+anxiety&conditions=social_anxiety", nil, nil},
 		{"/?q=jellyfish", nil, nil},
