@@ -109,7 +109,7 @@ func TestAPICreateWork(t *testing.T) {
 		{"note not a string", `{"work":` + newWork("e-novel", "E") + `,"note":5}`, http.StatusUnprocessableEntity, map[string]string{"note": "a string"}},
 		{"not JSON", `{"work":`, http.StatusBadRequest, nil},
 		{"two objects", writeBody(newWork("f-novel", "F"), "x") + "{}", http.StatusBadRequest, nil},
-		{"too large", writeBody(newWork("g-novel", strings.Repeat("G", maxBody)), "x"), http.StatusRequestEntityTooLarge, nil},
+		{"too large", writeBody(newWork("g-novel", strings.Repeat("G", defaultMaxAPIBody)), "x"), http.StatusRequestEntityTooLarge, nil},
 	} {
 		for _, who := range []string{cur, con} {
 			rec := st.do(t, req{method: "POST", url: "/api/v1/works", bearer: who, body: tt.body})

@@ -59,6 +59,7 @@ func newBrowser(t *testing.T, s *Server) *browser {
 	}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
+	s.publicURL = ts.URL // as komoru serve does: the address it listens on
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),

@@ -2,8 +2,8 @@ package server
 
 import (
 	"encoding/xml"
-	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -57,8 +57,8 @@ func (s *Server) changesFeed(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	base := baseURL(c.Request)
-	tag := "tag:" + tagHost(c.Request) + "," + tagDate + ":"
+	base := s.baseURL()
+	tag := "tag:" + s.tagHost() + "," + tagDate + ":"
 	page, self := "/changes", "/changes.atom"
 	if q := c.Request.URL.RawQuery; q != "" {
 		page, self = page+"?"+q, self+"?"+q
@@ -113,11 +113,9 @@ func (s *Server) changesFeed(c *gin.Context) error {
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// tagHost is the request's host name without a port: a tag URI's
+// tagHost is the public URL's host name without a port: a tag URI's
 // authority is a domain name.
-func tagHost(r *http.Request) string {
-	if h, _, err := net.SplitHostPort(r.Host); err == nil {
-		return h
-	}
-	return r.Host
+func (s *Server) tagHost() string {
+	u, _ := url.Parse(s.publicURL) // checked by New
+	return u.Hostname()
 }

@@ -3,10 +3,13 @@ package server
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -78,19 +81,71 @@ func securityHeaders(c *gin.Context) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	c.Next()
 }
 
-// maxBody bounds a request body: a work's JSON is a few kilobytes, an
-// edit form a little more.
-const maxBody = 1 << 20
+// Body limits: an API write is one work's JSON, a few kilobytes (the
+// operator may raise it: Config.MaxAPIBody); a form of the site, even the
+// edit form of a large work, far less than maxFormBody.
+const (
+	defaultMaxAPIBody = 1 << 20
+	maxFormBody       = 64 << 10
+)
 
-// limitBody refuses bodies over maxBody: reading past it fails with an
-// *http.MaxBytesError, which is a 413.
-func limitBody(c *gin.Context) {
-	if c.Request.Body != nil {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+// errMultipart refuses multipart bodies: no form of the site sends one,
+// and parsing one spills its files to disk.
+var errMultipart = &httpError{status: http.StatusRequestEntityTooLarge, code: "too_large",
+	msg: "multipart bodies are not accepted: send the form as application/x-www-form-urlencoded"}
+
+// limitBody bounds request bodies, reading past the limit fails with an
+// *http.MaxBytesError, which is a 413. A form is parsed here, so that a
+// body past the limit is a 413 rather than a form read as empty.
+func (s *Server) limitBody(c *gin.Context) {
+	r := c.Request
+	if r.Body == nil || r.Body == http.NoBody {
+		c.Next()
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		r.Body = http.MaxBytesReader(c.Writer, r.Body, s.maxAPIBody)
+		c.Next()
+		return
+	}
+	r.Body = http.MaxBytesReader(c.Writer, r.Body, maxFormBody)
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		s.writeError(c, errMultipart)
+		c.Abort()
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		var big *http.MaxBytesError
+		if !errors.As(err, &big) {
+			err = &httpError{status: http.StatusBadRequest, code: "bad_request", msg: "the form could not be read: " + err.Error()}
+		}
+		s.writeError(c, err)
+		c.Abort()
+		return
 	}
 	c.Next()
 }
+
+// headAsGet answers HEAD as GET without the body (RFC 9110, 9.3.2), for
+// every route: the route table names GET only.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		get := r.Clone(r.Context())
+		get.Method = http.MethodGet
+		next.ServeHTTP(headWriter{w}, get)
+	})
+}
+
+// headWriter drops a response's body. It hides the writer's other
+// methods (io.ReaderFrom, http.Flusher): a copy into it goes through Write.
+type headWriter struct{ http.ResponseWriter }
+
+func (headWriter) Write(b []byte) (int, error) { return len(b), nil }

@@ -72,15 +72,9 @@ func (s *Server) pageAdminUsers(c *gin.Context) error {
 	return nil
 }
 
-// inviteURL is the absolute link of an invite token, on the host and
-// scheme the admin reached komoru by.
-func (s *Server) inviteURL(c *gin.Context, token string) string {
-	scheme := "http"
-	if s.overTLS(c) {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host + "/invite/" + token
-}
+// inviteURL is the absolute link of an invite token, on the site's
+// public URL.
+func (s *Server) inviteURL(token string) string { return s.publicURL + "/invite/" + token }
 
 // showInvite renders the users page with a new invite link, which is not
 // kept anywhere but in this response.
@@ -91,7 +85,7 @@ func (s *Server) showInvite(c *gin.Context, name string, token string) error {
 	}
 	for _, u := range p.Users {
 		if u.Name == name {
-			p.Invite = &inviteView{Name: name, Role: u.Role, URL: s.inviteURL(c, token), Expires: day(s.now().Add(catalog.InviteValid))}
+			p.Invite = &inviteView{Name: name, Role: u.Role, URL: s.inviteURL(token), Expires: day(s.now().Add(catalog.InviteValid))}
 		}
 	}
 	noStore(c)

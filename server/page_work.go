@@ -125,7 +125,7 @@ func (s *Server) pageWork(c *gin.Context) error {
 	if p.Related, p.Comparison, err = s.relatedViews(ctx, w); err != nil {
 		return err
 	}
-	base := baseURL(c.Request)
+	base := s.baseURL()
 	p.Cite = s.cite(w, rev, base)
 	p.Meta = s.metaTags(w, base)
 	if p.JSONLD, err = s.jsonLD(w, base); err != nil {
@@ -222,15 +222,10 @@ func (s *Server) relatedViews(ctx context.Context, w *catalog.Work) ([]relatedVi
 	return related, cmp, nil
 }
 
-// baseURL is the scheme and host the request came to, for absolute URLs in
-// citations and meta tags.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// baseURL is the site's public URL, for absolute URLs in citations, meta
+// tags and feeds: configured, never the request's Host, which a client
+// chooses (a poisoned cache or a link to another site).
+func (s *Server) baseURL() string { return s.publicURL }
 
 // people returns the creators a citation names as authors: the author, else
 // the director, writer or developer, else the studio.

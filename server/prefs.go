@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -39,11 +40,22 @@ func (s *Server) prefs(c *gin.Context) error {
 // localPath returns p if it is a path on this site, else "/": what a form
 // says to return to is never an open redirect. "//host" and "/\host" are
 // other hosts to a browser, which also drops tabs and newlines from a URL
-// ("/\t/host" is "//host"), so any control character is refused too.
+// ("/\t/host" is "//host"), so a backslash or any control character,
+// written or percent-encoded, is refused too, as is anything that parses
+// with a scheme, a host or user info.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
-		strings.ContainsFunc(p, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f }) {
+	bad := func(s string) bool {
+		return strings.ContainsFunc(s, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f })
+	}
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || bad(p) {
 		return "/"
 	}
-	return p
+	if unescaped, err := url.PathUnescape(p); err != nil || bad(unescaped) || strings.HasPrefix(unescaped, "//") {
+		return "/"
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return "/"
+	}
+	return u.String()
 }

@@ -6,12 +6,15 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -57,6 +60,14 @@ type Config struct {
 	Assets fs.FS
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
+	// PublicURL is the site's address as people reach it, such as
+	// https://komoru.example: absolute links (citations, og:url, JSON-LD,
+	// feeds, invite links) use it, never a request's Host. Empty means
+	// http://localhost:8080.
+	PublicURL string
+	// MaxAPIBody bounds the body of an API request, in bytes; zero means
+	// 1 MiB. Forms of the site are bounded to 64 KiB.
+	MaxAPIBody int64
 }
 
 // Server serves the API and the pages.
@@ -76,6 +87,9 @@ type Server struct {
 
 	trusted []string // as configured, for Gin's client-address rules
 
+	maxAPIBody int64
+	publicURL  string // no trailing slash
+
 	statsCache statsCache
 }
 
@@ -93,8 +107,19 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Password == (password.Params{}) {
 		cfg.Password = password.Default
 	}
+	if cfg.MaxAPIBody <= 0 {
+		cfg.MaxAPIBody = defaultMaxAPIBody
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost:8080"
+	}
+	if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("server: the public URL must be http or https with a host and no path, such as https://komoru.example, got %q", cfg.PublicURL)
+	}
 	s := &Server{store: cfg.Store, search: cfg.Search, index: cfg.Index, cb: cfg.Codebook, log: cfg.Logger,
-		now: cfg.Now, pwp: cfg.Password, csrf: http.NewCrossOriginProtection(), trusted: cfg.TrustedProxies}
+		now: cfg.Now, pwp: cfg.Password, csrf: http.NewCrossOriginProtection(), trusted: cfg.TrustedProxies,
+		maxAPIBody: cfg.MaxAPIBody, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
 	var err error
 	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
@@ -105,7 +130,7 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = parsePages(cfg.Assets, s.static); err != nil {
 		return nil, err
 	}
-	s.handler = s.routes()
+	s.handler = headAsGet(s.routes())
 	return s, nil
 }
 

@@ -57,7 +57,7 @@ func newSite(t *testing.T) *site {
 	t.Cleanup(func() { ix.Close() })
 	st := &site{store: store, ix: ix, now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
 	st.Server, err = New(Config{Store: store, Search: ix, Index: ix, Codebook: store.Codebook(), Assets: web.FS,
-		Password: fastHash, Now: st.clock})
+		Password: fastHash, Now: st.clock, PublicURL: "http://example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,23 +18,24 @@ import (
 // takes. Flags are parsed here and nowhere else: packages get explicit
 // config structs.
 type config struct {
-	data     string
-	addr     string
-	seed     bool
-	format   string
-	partial  bool
-	author   string
-	logLevel string
-	by       string
-	rebuild  bool
-	corpus   string
-	queries  string
-	repeats  string
-	warmups  string
-	proxies  string
-	role     string
-	expires  string
-	baseURL  string
+	data      string
+	addr      string
+	seed      bool
+	format    string
+	partial   bool
+	author    string
+	logLevel  string
+	by        string
+	rebuild   bool
+	corpus    string
+	queries   string
+	repeats   string
+	warmups   string
+	proxies   string
+	role      string
+	expires   string
+	publicURL string
+	maxBody   string
 	// given holds the flags set on the command line or by environment.
 	given map[string]bool
 }
@@ -49,7 +50,7 @@ type flagSpec struct {
 var flagTable = []flagSpec{
 	{"data", "KOMORU_DATA", "./komoru-data", "data directory: the catalog database and the search index",
 		func(c *config) any { return &c.data }},
-	{"addr", "KOMORU_ADDR", ":8080", "address to listen on",
+	{"addr", "KOMORU_ADDR", "127.0.0.1:8080", "address to listen on (:8080 listens on every interface)",
 		func(c *config) any { return &c.addr }},
 	{"trusted-proxy", "KOMORU_TRUSTED_PROXY", "", "comma-separated addresses or CIDR prefixes of reverse proxies in front of komoru (they terminate TLS and name the client)",
 		func(c *config) any { return &c.proxies }},
@@ -79,8 +80,10 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.role }},
 	{"expires", "KOMORU_EXPIRES", "90d", "token: how long the token works, in days (90d), or never",
 		func(c *config) any { return &c.expires }},
-	{"base-url", "KOMORU_BASE_URL", "http://localhost:8080", "user: the server's address as people reach it, for invite links",
-		func(c *config) any { return &c.baseURL }},
+	{"public-url", "KOMORU_PUBLIC_URL", "", "the site's address as people reach it, such as https://komoru.example, for absolute links (citations, feeds, invite links); default: the listen address (serve), http://localhost:8080 (user)",
+		func(c *config) any { return &c.publicURL }},
+	{"max-body", "KOMORU_MAX_BODY", "1MiB", "serve: the largest API request body, in bytes or with a KiB or MiB suffix (forms of the site take at most 64KiB)",
+		func(c *config) any { return &c.maxBody }},
 }
 
 // errHelp is returned when -h was asked for; the usage has been printed.
@@ -186,13 +189,45 @@ func (c *config) validate() error {
 			return err
 		}
 	}
-	if c.baseURL != "" {
-		u, err := url.Parse(c.baseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return usagef("--base-url must be an http or https URL such as https://komoru.example, got %q", c.baseURL)
+	if c.maxBody != "" {
+		if _, err := c.maxBodyBytes(); err != nil {
+			return err
+		}
+	}
+	if c.publicURL != "" {
+		u, err := url.Parse(c.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+			return usagef("--public-url must be an http or https URL such as https://komoru.example, got %q", c.publicURL)
 		}
 	}
 	return nil
+}
+
+// inviteBase is where invite links printed by the user commands point:
+// --public-url, or the address serve listens on by default.
+func (c *config) inviteBase() string {
+	if c.publicURL == "" {
+		return "http://localhost:8080"
+	}
+	return strings.TrimSuffix(c.publicURL, "/")
+}
+
+// maxBodyLimit bounds --max-body: a work's JSON is a few kilobytes.
+const maxBodyLimit = 1 << 30
+
+// maxBodyBytes is --max-body in bytes.
+func (c *config) maxBodyBytes() (int64, error) {
+	num, unit := c.maxBody, int64(1)
+	for suffix, u := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20} {
+		if n, ok := strings.CutSuffix(c.maxBody, suffix); ok {
+			num, unit = n, u
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 1 || n*unit > maxBodyLimit {
+		return 0, usagef("--max-body must be a size from 1 byte to 1024MiB, such as 1048576, 512KiB or 4MiB, got %q", c.maxBody)
+	}
+	return n * unit, nil
 }
 
 // maxTokenDays bounds --expires: a token for longer than this is one that

@@ -39,7 +39,7 @@ var commands []command
 func init() {
 	// Set in init, not in the declaration: helpText reads commands.
 	commands = []command{
-		{"serve", "[--addr :8080] [--data DIR]", "serve the web UI and the API", runServe},
+		{"serve", "[--addr 127.0.0.1:8080] [--data DIR] [--public-url URL]", "serve the web UI and the API", runServe},
 		{"import", "[--partial] [--author NAME] FILE...", "import works in import format v1 (JSON Lines); - reads stdin", runImport},
 		{"export", "[--format jsonl|csv]", "write the catalog to stdout", runExport},
 		{"stats", "[--by FACET]", "count the works per facet value, optionally split by a facet such as decade", runStats},

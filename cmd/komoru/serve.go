@@ -18,7 +18,7 @@ import (
 const followEvery = 250 * time.Millisecond
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "trusted-proxy", "log-level")
+	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "trusted-proxy", "public-url", "max-body", "log-level")
 	if err != nil {
 		return err
 	}
@@ -43,14 +43,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer stopFollow()
 	go ix.Follow(followCtx, followEvery)
 
-	srv, err := server.New(server.Config{Store: store, Search: ix, Index: ix, Codebook: store.Codebook(),
-		Assets: web.FS, Logger: log, TrustedProxies: cfg.trustedProxies()})
+	maxBody, err := cfg.maxBodyBytes()
 	if err != nil {
-		return usagef("%v", err)
+		return err
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
+	}
+	defer ln.Close()
+	public := cfg.publicURL
+	if public == "" {
+		public = "http://" + displayAddr(ln.Addr())
+	}
+	srv, err := server.New(server.Config{Store: store, Search: ix, Index: ix, Codebook: store.Codebook(),
+		Assets: web.FS, Logger: log, TrustedProxies: cfg.trustedProxies(), MaxAPIBody: maxBody, PublicURL: public})
+	if err != nil {
+		return usagef("%v", err)
 	}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -60,7 +69,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       120 * time.Second,
 	}
 	n, _ := store.Count(ctx)
-	log.Info("serving komoru", "addr", ln.Addr().String(), "url", "http://"+displayAddr(ln.Addr()), "data", cfg.data, "works", n)
+	log.Info("serving komoru", "addr", ln.Addr().String(), "url", public, "data", cfg.data, "works", n)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -83,10 +92,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // displayAddr turns a listen address into one a browser can open.
 func displayAddr(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
-	if !ok || tcp.IP.IsUnspecified() {
-		if ok {
-			return fmt.Sprintf("localhost:%d", tcp.Port)
-		}
+	if ok && (tcp.IP.IsUnspecified() || tcp.IP.IsLoopback()) {
+		return fmt.Sprintf("localhost:%d", tcp.Port)
 	}
 	return a.String()
 }

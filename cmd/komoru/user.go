@@ -15,12 +15,12 @@ import (
 // is made here, and so is a way back in for one who lost their password.
 // They work beside a running server on the same data dir.
 var userCommands = []command{
-	{"add", "NAME --role contributor|curator|admin [--base-url URL]", "create an account and print its one-time invite link (valid 7 days)", runUserAdd},
+	{"add", "NAME --role contributor|curator|admin [--public-url URL]", "create an account and print its one-time invite link (valid 7 days)", runUserAdd},
 	{"list", "", "list the accounts: name, role, state, created", runUserList},
 	{"set-role", "NAME ROLE", "change an account's role", runUserSetRole},
 	{"disable", "NAME", "disable an account, ending its sessions and API tokens at once", runUserDisable},
 	{"enable", "NAME", "let a disabled account in again", runUserEnable},
-	{"invite", "NAME [--base-url URL]", "print a new invite link for an account (a lost link, a forgotten password)", runUserInvite},
+	{"invite", "NAME [--public-url URL]", "print a new invite link for an account (a lost link, a forgotten password)", runUserInvite},
 }
 
 func runUser(ctx context.Context, e *env, args []string) error {
@@ -93,7 +93,7 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	}
-	return accountCommand(ctx, e, "user add", "NAME", args, []string{"role", "base-url"}, needRole,
+	return accountCommand(ctx, e, "user add", "NAME", args, []string{"role", "public-url"}, needRole,
 		func(cfg *config, args []string, st *sqlite.Store) error {
 			now := time.Now()
 			token, err := catalog.AddUser(ctx, st, args[0], catalog.Role(cfg.role), now)
@@ -109,11 +109,11 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 // the only copy: komoru keeps only its hash.
 func printInvite(e *env, cfg *config, name string, role catalog.Role, token string, now time.Time) {
 	fmt.Fprintf(e.stdout, "Invite link for %s (%s), valid 7 days, until %s; it works once. Send it to them to set their password:\n%s/invite/%s\n",
-		name, role, now.Add(catalog.InviteValid).UTC().Format("2006-01-02 15:04 UTC"), strings.TrimSuffix(cfg.baseURL, "/"), token)
+		name, role, now.Add(catalog.InviteValid).UTC().Format("2006-01-02 15:04 UTC"), cfg.inviteBase(), token)
 }
 
 func runUserInvite(ctx context.Context, e *env, args []string) error {
-	return accountCommand(ctx, e, "user invite", "NAME", args, []string{"base-url"}, nil,
+	return accountCommand(ctx, e, "user invite", "NAME", args, []string{"public-url"}, nil,
 		func(cfg *config, args []string, st *sqlite.Store) error {
 			now := time.Now()
 			token, err := catalog.Reinvite(ctx, st, args[0], now)
