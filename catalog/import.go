@@ -99,10 +99,22 @@ func importTx(ctx context.Context, tx Tx, cb *Codebook, r io.Reader, opts Import
 	at := opts.time()
 	// Parsing runs in its own goroutine, a bounded channel ahead of the
 	// writes: on two cores decoding and the store overlap, and order is kept.
+	// It is waited for before returning, so that r is no longer read once
+	// Import returns (the caller may close it): an early return cancels
+	// it, drains what it sent and waits for its current line.
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	parsed := make(chan parsedLine, 256)
-	go parseLines(ctx, NewDecoder(r, cb), parsed)
+	parsing := make(chan struct{})
+	go func() {
+		defer close(parsing)
+		parseLines(ctx, NewDecoder(r, cb), parsed)
+	}()
+	defer func() {
+		cancel()
+		for range parsed {
+		}
+		<-parsing
+	}()
 	for p := range parsed {
 		var lineErr *LineError
 		switch {

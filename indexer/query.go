@@ -55,6 +55,9 @@ type Query struct {
 	// Explain adds to each hit, in relevance order, where each ranking
 	// rule put it (Hit.Ranking).
 	Explain bool
+	// Synopses fills each hit's Synopsis when no highlight of it does, from
+	// the index: result cards need no trip to the catalog.
+	Synopses bool
 	// Matching is MatchingLast (default): when the words together match
 	// nothing, words are dropped from the end until some work matches
 	// (Result.DroppedWords), as Meilisearch's matchingStrategy "last"; or

@@ -32,6 +32,9 @@ type Hit struct {
 	// Ranking is, with Query.Explain and relevance order, where each
 	// ranking rule put the hit.
 	Ranking []RankingStep
+	// Synopsis is, with Query.Synopses, the synopsis as plain text when
+	// Highlights has none of it.
+	Synopsis string
 }
 
 // FacetResult is the counts of one facet.

@@ -88,6 +88,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		if i < len(why) {
 			h.Ranking = why[i]
 		}
+		if q.Synopses && len(h.Highlights[HighlightSynopsis]) == 0 {
+			syn, err := snap.stored(o, fieldSynopsis)
+			if err != nil {
+				return nil, err
+			}
+			h.Synopsis = syn
+		}
 		out.Hits = append(out.Hits, h)
 	}
 	return out, ctx.Err()

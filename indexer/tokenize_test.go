@@ -1,7 +1,9 @@
 package indexer
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -119,6 +121,44 @@ func TestSynonymTable(t *testing.T) {
 	for _, w := range []string{"otaku", "shut", "hikikomori sensei", ""} {
 		if got := st.of(w); got != nil {
 			t.Errorf("synonyms of %q = %q, want none", w, got)
+		}
+	}
+}
+
+// TestSynopses: with Synopses, a hit without a synopsis highlight carries
+// its synopsis from the index, as the catalog has it; one with a highlight
+// does not repeat it.
+func TestSynopses(t *testing.T) {
+	ix := openShipped(t)
+	ctx := t.Context()
+	synopses := map[string]string{}
+	dec := catalog.NewDecoder(catalog.Shipped(), catalog.DefaultCodebook())
+	for {
+		w, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		synopses[w.ID] = w.Synopsis
+	}
+	for _, text := range []string{"", "kuragehime", "jellyfish"} {
+		res, err := ix.Search(ctx, Query{Text: text, Typo: true, Synopses: true, Size: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 {
+			t.Fatalf("%q: no hits", text)
+		}
+		for _, h := range res.Hits {
+			want := ""
+			if len(h.Highlights[HighlightSynopsis]) == 0 {
+				want = synopses[h.ID]
+			}
+			if h.Synopsis != want {
+				t.Errorf("%q: %s has synopsis %q, want %q", text, h.ID, h.Synopsis, want)
+			}
 		}
 	}
 }

@@ -88,6 +88,10 @@ func toStatus(err error) (int, apiError) {
 // writeError writes err as JSON for the API and as an error page elsewhere.
 func (s *Server) writeError(c *gin.Context, err error) {
 	status, body := toStatus(err)
+	if status == http.StatusInternalServerError {
+		// The request id finds the logged error; its text stays there.
+		body.Message += " (request " + c.GetString("request_id") + ")"
+	}
 	var thr *catalog.ThrottledError
 	if errors.As(err, &thr) {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(thr.RetryAfter.Seconds()))))

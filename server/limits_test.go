@@ -2,7 +2,9 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/indexer"
 	"github.com/komoru/komoru/web"
 )
 
@@ -147,5 +150,35 @@ func TestPublicURL(t *testing.T) {
 		if _, err := New(Config{Store: st.store, Codebook: st.store.Codebook(), Assets: web.FS, PublicURL: bad}); err == nil {
 			t.Errorf("public URL %q accepted", bad)
 		}
+	}
+}
+
+// panicky is a Searcher that fails the way a bug would.
+type panicky struct{}
+
+func (panicky) Search(context.Context, indexer.Query) (*indexer.Result, error) {
+	panic("index out of range [3] with length 3")
+}
+
+// TestPanicRecovered: a panic is a 500 that names the request, and its
+// stack is logged, not sent.
+func TestPanicRecovered(t *testing.T) {
+	st := newSite(t)
+	var log bytes.Buffer
+	s, err := New(Config{Store: st.store, Search: panicky{}, Codebook: st.store.Codebook(), Assets: web.FS,
+		Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/api/v1/search?q=nhk", nil)
+	req.Header.Set("X-Request-ID", "req-42")
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	body := rec.Body.String()
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(body, "request req-42") || strings.Contains(body, "index out of range") {
+		t.Errorf("a panic: %d %s; want 500 naming request req-42 and not the panic", rec.Code, body)
+	}
+	if l := log.String(); !strings.Contains(l, "index out of range") || !strings.Contains(l, "limits_test.go") || !strings.Contains(l, "req-42") {
+		t.Errorf("the log has no panic with its stack and request id:\n%s", l)
 	}
 }

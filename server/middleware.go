@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -64,7 +65,9 @@ func (s *Server) recoverPanic(c *gin.Context) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			err := fmt.Errorf("panic: %v", v)
+			// The stack goes to the log with the error (accessLog), never
+			// to the client.
+			err := fmt.Errorf("panic: %v\n%s", v, debug.Stack())
 			_ = c.Error(err)
 			if !c.Writer.Written() {
 				s.writeError(c, err)

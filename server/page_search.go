@@ -121,6 +121,7 @@ func (s *Server) pageSearch(c *gin.Context) error {
 		params[f] = vs
 	}
 	suggest := s.planSuggestions(&q)
+	q.Synopses = true // the cards' snippets, from the index
 	res, err := s.search.Search(c.Request.Context(), q)
 	if err != nil {
 		return err
@@ -205,7 +206,7 @@ func pageTitle(q indexer.Query) string {
 }
 
 // searchHits builds the result cards. A hit without a synopsis highlight
-// shows the start of its synopsis, read from the store.
+// shows the start of its synopsis.
 func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) error {
 	for _, h := range res.Hits {
 		hv := hitView{ID: h.ID, Medium: s.cb.Label(catalog.FacetMedium, h.Medium), OriginalTitle: h.OriginalTitle, Year: h.Year,
@@ -213,13 +214,10 @@ func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) 
 		if t := h.Highlights["title"]; len(t) > 0 {
 			hv.Title = template.HTML(t[0])
 		}
-		if syn := h.Highlights["synopsis"]; len(syn) > 0 {
+		if syn := h.Highlights[indexer.HighlightSynopsis]; len(syn) > 0 {
 			hv.Snippet = template.HTML(syn[0])
 		} else {
-			rev, err := s.store.Get(c.Request.Context(), h.ID)
-			if err == nil {
-				hv.Snippet = template.HTML(template.HTMLEscapeString(truncateWords(rev.Work.Synopsis, 220)))
-			}
+			hv.Snippet = template.HTML(template.HTMLEscapeString(truncateWords(h.Synopsis, 220)))
 		}
 		hv.Matched = s.matchedLine(h, p.ShowSpoilers)
 		for _, dim := range []string{"realism", "tone", "recovery", "conditions", "withdrawal_criteria"} {

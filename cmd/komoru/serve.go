@@ -39,9 +39,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	// The follower stops, and is waited for, before the index closes
+	// (deferred first, so run last).
 	followCtx, stopFollow := context.WithCancel(ctx)
-	defer stopFollow()
-	go ix.Follow(followCtx, followEvery)
+	followed := make(chan error, 1)
+	go func() { followed <- ix.Follow(followCtx, followEvery) }()
+	defer func() {
+		stopFollow()
+		if err := <-followed; err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("search index follower stopped", "error", err)
+		}
+	}()
 
 	maxBody, err := cfg.maxBodyBytes()
 	if err != nil {
