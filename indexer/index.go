@@ -41,6 +41,9 @@ type Options struct {
 	// import) for the index to be merged into one segment afterwards, as
 	// a build leaves it; default 10000.
 	MergeAfter int
+	// Progress, if set, is called as a build goes, with how many works it
+	// has indexed, every BatchSize works.
+	Progress func(indexed int)
 }
 
 // SetDefaults fills in the zero fields.
@@ -85,6 +88,18 @@ type Index struct {
 // missing, corrupt or of another schema version, and catches up with the
 // catalog's changes. The catalog is also what Follow and Rebuild read.
 func Open(ctx context.Context, dir string, src Catalog, opts Options) (*Index, error) {
+	ix, err := newIndex(dir, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.open(ctx); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// newIndex locks dir for a new Index, which open then loads or builds.
+func newIndex(dir string, src Catalog, opts Options) (*Index, error) {
 	opts.SetDefaults()
 	m, err := newMapping()
 	if err != nil {
@@ -96,27 +111,33 @@ func Open(ctx context.Context, dir string, src Catalog, opts Options) (*Index, e
 	}
 	ix := &Index{dir: dir, lock: lock, src: src, opts: opts, cb: opts.Codebook, m: m, log: opts.Logger}
 	ix.syn = newSynonymTable(m.AnalyzerNamed(textAnalyzer), opts.Codebook.Synonyms)
+	return ix, nil
+}
+
+// open loads the index, or builds it, and catches up with the catalog;
+// on failure it closes the index, lock included.
+func (ix *Index) open(ctx context.Context) error {
 	if err := ix.openOrRebuild(ctx); err != nil {
-		lock.unlock()
-		return nil, err
+		ix.lock.unlock()
+		return err
 	}
 	// An index ahead of its catalog was built from another one (a catalog
 	// file replaced by a new one, whose sequence starts again): rebuild.
-	if last, err := src.LastSeq(ctx); err != nil {
+	if last, err := ix.src.LastSeq(ctx); err != nil {
 		ix.Close()
-		return nil, err
+		return err
 	} else if ix.Seq() > last {
 		ix.log.Warn("search index ahead of the catalog; rebuilding", "index_seq", ix.Seq(), "catalog_seq", last)
 		if err := ix.Rebuild(ctx); err != nil {
 			ix.Close()
-			return nil, err
+			return err
 		}
 	}
 	if _, err := ix.CatchUp(ctx); err != nil {
 		ix.Close()
-		return nil, err
+		return err
 	}
-	return ix, nil
+	return nil
 }
 
 func (ix *Index) openOrRebuild(ctx context.Context) error {
@@ -407,6 +428,9 @@ func build(ctx context.Context, dir string, src Catalog, opts Options) error {
 			return err
 		}
 		n++
+		if opts.Progress != nil && n%opts.BatchSize == 0 {
+			opts.Progress(n)
+		}
 		return nil
 	})
 	if cerr := bt.close(); err == nil {

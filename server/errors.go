@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/indexer"
 )
 
 // apiError is the error body of every API response:
@@ -55,6 +56,11 @@ var sentinels = []struct {
 	{context.DeadlineExceeded, http.StatusServiceUnavailable, "timeout"},
 }
 
+// buildingRetryAfter is how many seconds a client is asked to wait while
+// the search index is built: a build of 100,000 works takes about a
+// minute, and a page that reloads itself need not hammer the server.
+const buildingRetryAfter = 5
+
 // toStatus returns the status and the safe body for err. Internal errors'
 // text is logged, never shown.
 func toStatus(err error) (int, apiError) {
@@ -64,6 +70,7 @@ func toStatus(err error) (int, apiError) {
 		stale *catalog.StaleError
 		thr   *catalog.ThrottledError
 		big   *http.MaxBytesError
+		bld   *indexer.BuildingError
 	)
 	switch {
 	case errors.As(err, &he):
@@ -74,6 +81,8 @@ func toStatus(err error) (int, apiError) {
 		return http.StatusPreconditionFailed, apiError{Code: "stale", Message: stale.Error() + "; reload it and apply your change again"}
 	case errors.As(err, &thr):
 		return http.StatusTooManyRequests, apiError{Code: "throttled", Message: thr.Error()}
+	case errors.As(err, &bld):
+		return http.StatusServiceUnavailable, apiError{Code: "starting", Message: bld.Error() + "; try again in a moment"}
 	case errors.As(err, &big):
 		return http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Message: fmt.Sprintf("the body is larger than %d bytes", big.Limit)}
 	}
@@ -93,8 +102,12 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		body.Message += " (request " + c.GetString("request_id") + ")"
 	}
 	var thr *catalog.ThrottledError
-	if errors.As(err, &thr) {
+	var bld *indexer.BuildingError
+	switch {
+	case errors.As(err, &thr):
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(thr.RetryAfter.Seconds()))))
+	case errors.As(err, &bld):
+		c.Header("Retry-After", strconv.Itoa(buildingRetryAfter))
 	}
 	if status == statusClientClosed {
 		c.Status(status) // nobody is listening

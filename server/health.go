@@ -1,16 +1,38 @@
 package server
 
 import (
+	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/komoru/komoru/indexer"
 )
 
-// health answers load balancers and people: the store must answer a query.
+// readier is a Searcher that may not answer yet: an index still opening
+// (*indexer.Pending).
+type readier interface {
+	Ready() error
+}
+
+// health answers load balancers and people: the store must answer a
+// query, and the search index must be open ("starting" while it is built).
 func (s *Server) health(c *gin.Context) error {
 	n, err := s.store.Count(c.Request.Context())
 	if err != nil {
 		return err
+	}
+	if r, ok := s.search.(readier); ok {
+		var bld *indexer.BuildingError
+		switch err := r.Ready(); {
+		case errors.As(err, &bld):
+			c.Header("Retry-After", strconv.Itoa(buildingRetryAfter))
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "starting", "message": bld.Error(), "works": n,
+				"indexed": bld.Indexed})
+			return nil
+		case err != nil:
+			return err
+		}
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "works": n})
 	return nil

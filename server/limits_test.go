@@ -182,3 +182,41 @@ func TestPanicRecovered(t *testing.T) {
 		t.Errorf("the log has no panic with its stack and request id:\n%s", l)
 	}
 }
+
+// building is a Searcher whose index is still being built.
+type building struct{}
+
+func (building) Search(context.Context, indexer.Query) (*indexer.Result, error) {
+	return nil, &indexer.BuildingError{Indexed: 2000, Total: 100000}
+}
+
+func (building) Ready() error { return &indexer.BuildingError{Indexed: 2000, Total: 100000} }
+
+// TestStarting: while the index is built, health says "starting", and
+// searches, API and page, a 503 with the progress and Retry-After; the
+// rest of the site answers.
+func TestStarting(t *testing.T) {
+	st := newSite(t)
+	s, err := New(Config{Store: st.store, Search: building{}, Codebook: st.store.Codebook(), Assets: web.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/healthz", http.StatusServiceUnavailable, `"status":"starting"`},
+		{"/api/v1/search?q=nhk", http.StatusServiceUnavailable, `"code":"starting"`},
+		{"/?q=nhk", http.StatusServiceUnavailable, "building the search index: 2000 of 100000 works"},
+		{"/works/welcome-to-the-nhk-anime", http.StatusOK, "Welcome to the N.H.K."},
+	} {
+		rec := request(t, s, "GET", tt.path)
+		if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) {
+			t.Errorf("GET %s: %d, want %d with %q in %s", tt.path, rec.Code, tt.status, tt.want, rec.Body)
+		}
+		if tt.status == http.StatusServiceUnavailable && rec.Header().Get("Retry-After") != "5" {
+			t.Errorf("GET %s: Retry-After %q, want 5", tt.path, rec.Header().Get("Retry-After"))
+		}
+	}
+}

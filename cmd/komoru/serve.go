@@ -6,7 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"log/slog"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/komoru/komoru/indexer"
@@ -29,26 +34,29 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 
-	// The index catches up on open, then follows the catalog's changes,
-	// including those of other processes (komoru import beside the server).
-	ix, err := indexer.Open(ctx, filepath.Join(cfg.data, indexDir), store, indexer.Options{Codebook: store.Codebook(), Logger: log})
+	// The index opens (at 100,000 works a build takes about a minute) in
+	// the background while the server listens and answers "starting";
+	// then it catches up and follows the catalog's changes, including
+	// those of other processes (komoru import beside the server).
+	total, err := store.Count(ctx)
+	if err != nil {
+		return err
+	}
+	pending, err := indexer.OpenInBackground(ctx, filepath.Join(cfg.data, indexDir), store,
+		indexer.Options{Codebook: store.Codebook(), Logger: log}, total)
 	if errors.Is(err, indexer.ErrLocked) {
 		return fmt.Errorf("%w; one server per data dir", err)
 	}
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
-	// The follower stops, and is waited for, before the index closes
-	// (deferred first, so run last).
-	followCtx, stopFollow := context.WithCancel(ctx)
+	// The follower stops, and is waited for, before the index closes.
+	indexCtx, stopIndex := context.WithCancel(ctx)
 	followed := make(chan error, 1)
-	go func() { followed <- ix.Follow(followCtx, followEvery) }()
+	go func() { followed <- followIndex(indexCtx, pending, log) }()
 	defer func() {
-		stopFollow()
-		if err := <-followed; err != nil && !errors.Is(err, context.Canceled) {
-			log.Error("search index follower stopped", "error", err)
-		}
+		stopIndex()
+		<-followed // its error is logged where it happens
 	}()
 
 	maxBody, err := cfg.maxBodyBytes()
@@ -64,7 +72,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if public == "" {
 		public = "http://" + displayAddr(ln.Addr())
 	}
-	srv, err := server.New(server.Config{Store: store, Search: ix, Index: ix, Codebook: store.Codebook(),
+	srv, err := server.New(server.Config{Store: store, Search: pending, Index: pending, Codebook: store.Codebook(),
 		Assets: web.FS, Logger: log, TrustedProxies: cfg.trustedProxies(), MaxAPIBody: maxBody, PublicURL: public})
 	if err != nil {
 		return usagef("%v", err)
@@ -95,6 +103,49 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// followIndex waits for the index to open, then follows the catalog's
+// changes and rebuilds the index on SIGHUP (beside the old one, which
+// answers until the swap), until ctx ends; it closes the index.
+func followIndex(ctx context.Context, pending *indexer.Pending, log *slog.Logger) error {
+	// Waited for even after ctx ends (which ends the opening too): the
+	// opening reads the catalog, which closes after this returns.
+	ix, err := pending.Wait(context.WithoutCancel(ctx))
+	if err != nil {
+		if ctx.Err() == nil {
+			// Searches say so too; the rest of the site still serves.
+			log.Error("the search index could not be opened", "error", err)
+		}
+		return err
+	}
+	defer ix.Close()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	log.Info("search index ready", "works", ix.Count())
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	var rebuilding sync.WaitGroup
+	defer rebuilding.Wait() // before the index closes
+	rebuilding.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				log.Info("SIGHUP: rebuilding the search index")
+				start := time.Now()
+				if err := ix.Rebuild(ctx); err != nil {
+					log.Error("rebuilding the search index", "error", err)
+					continue
+				}
+				log.Info("search index rebuilt", "works", ix.Count(), "seconds", time.Since(start).Seconds())
+			}
+		}
+	})
+	return ix.Follow(ctx, followEvery)
 }
 
 // displayAddr turns a listen address into one a browser can open.

@@ -52,6 +52,19 @@ func startServe(t *testing.T, data string) (*exec.Cmd, string, <-chan string) {
 				}
 				rest <- b.String()
 			}()
+			// It answers at once, "starting" while the index opens; the
+			// tests search once it is ready, as a load balancer would.
+			waitFor(t, "the search index", func() bool {
+				res, err := http.Get("http://" + m[1] + "/healthz")
+				if err != nil {
+					t.Fatalf("serve announced %s but does not answer: %v", m[1], err)
+				}
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusServiceUnavailable {
+					t.Fatalf("/healthz: %d", res.StatusCode)
+				}
+				return res.StatusCode == http.StatusOK
+			})
 			return cmd, m[1], rest
 		}
 	}

@@ -1,0 +1,116 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// BuildingError is what a search gets while the index is being built or
+// opened and there is none to answer from yet.
+type BuildingError struct {
+	Indexed int // works indexed so far
+	Total   int // works to index; 0 if unknown
+}
+
+func (e *BuildingError) Error() string {
+	if e.Total > 0 {
+		return fmt.Sprintf("building the search index: %d of %d works", min(e.Indexed, e.Total), e.Total)
+	}
+	return "opening the search index"
+}
+
+// Pending is an index being opened (or built, at 100,000 works about a
+// minute) in the background, so that a server can listen at once: until
+// it is ready, searches get a *BuildingError, which says how far the
+// build has come, and catch-ups do nothing.
+type Pending struct {
+	total   int
+	indexed atomic.Int64
+	done    chan struct{}
+
+	mu  sync.Mutex
+	ix  *Index
+	err error
+}
+
+// OpenInBackground locks dir at once (a second server on the same data
+// dir fails here with ErrLocked) and opens the index as Open does, in the
+// background. total is how many works the catalog holds, for progress.
+func OpenInBackground(ctx context.Context, dir string, src Catalog, opts Options, total int) (*Pending, error) {
+	p := &Pending{total: total, done: make(chan struct{})}
+	progress := opts.Progress
+	opts.Progress = func(n int) {
+		p.indexed.Store(int64(n))
+		if progress != nil {
+			progress(n)
+		}
+	}
+	ix, err := newIndex(dir, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		defer close(p.done)
+		err := ix.open(ctx)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if err != nil {
+			p.err = err
+			return
+		}
+		p.ix = ix
+	}()
+	return p, nil
+}
+
+// Wait returns the index once it is open, or why it could not be.
+func (p *Pending) Wait(ctx context.Context) (*Index, error) {
+	select {
+	case <-p.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ix, p.err
+}
+
+// Ready returns nil once the index answers searches; until then a
+// *BuildingError, or the error that stopped it from opening.
+func (p *Pending) Ready() error {
+	_, err := p.index()
+	return err
+}
+
+func (p *Pending) index() (*Index, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.ix != nil:
+		return p.ix, nil
+	case p.err != nil:
+		return nil, fmt.Errorf("search index: %w", p.err)
+	}
+	return nil, &BuildingError{Indexed: int(p.indexed.Load()), Total: p.total}
+}
+
+// Search searches the index once it is open.
+func (p *Pending) Search(ctx context.Context, q Query) (*Result, error) {
+	ix, err := p.index()
+	if err != nil {
+		return nil, err
+	}
+	return ix.Search(ctx, q)
+}
+
+// CatchUp catches the open index up; before, there is nothing to do: the
+// opening catches up last.
+func (p *Pending) CatchUp(ctx context.Context) (int, error) {
+	ix, err := p.index()
+	if err != nil {
+		return 0, nil
+	}
+	return ix.CatchUp(ctx)
+}
