@@ -158,7 +158,35 @@ func (ix *Index) openOrRebuild(ctx context.Context) error {
 
 // load opens the Bleve index in ix.dir and restores the in-memory state
 // from its stored documents.
-func (ix *Index) load() (err error) {
+func (ix *Index) load() error {
+	o, err := ix.openDir()
+	if err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	ix.install(o)
+	ix.mu.Unlock()
+	return nil
+}
+
+// opened is an index opened from its directory, not yet in use.
+type opened struct {
+	bi    bleve.Index
+	st    *state
+	cache segMaps
+	snap  *snapshot
+	seq   int64
+}
+
+// install puts o in use; the caller holds ix.mu.
+func (ix *Index) install(o *opened) {
+	ix.bi, ix.st, ix.cache, ix.snap, ix.seq = o.bi, o.st, o.cache, o.snap, o.seq
+}
+
+// openDir opens the Bleve index in ix.dir and restores the in-memory
+// state, from the state file a clean close or a build left, else from the
+// stored documents.
+func (ix *Index) openDir() (o *opened, err error) {
 	defer func() {
 		// A damaged index can make Bleve panic; it is derived data, so
 		// that only means a rebuild.
@@ -167,15 +195,15 @@ func (ix *Index) load() (err error) {
 		}
 	}()
 	if _, err := os.Stat(filepath.Join(ix.dir, "index_meta.json")); err != nil {
-		return err
+		return nil, err
 	}
 	bi, err := bleve.OpenUsing(ix.dir, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fail := func(err error) error {
+	fail := func(err error) (*opened, error) {
 		bi.Close()
-		return err
+		return nil, err
 	}
 	schema, err := bi.GetInternal(keySchema)
 	if err != nil {
@@ -212,10 +240,7 @@ func (ix *Index) load() (err error) {
 	// From now on the file would go stale at the first write; Close
 	// writes it again.
 	os.Remove(filepath.Join(ix.dir, stateFile))
-	ix.mu.Lock()
-	ix.bi, ix.st, ix.cache, ix.snap, ix.seq = bi, st, cache, snap, seq
-	ix.mu.Unlock()
-	return nil
+	return &opened{bi: bi, st: st, cache: cache, snap: snap, seq: seq}, nil
 }
 
 // loadState reads every live document's id and meta from a snapshot of
@@ -472,18 +497,25 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 	if err := build(ctx, ix.dir+".rebuild", ix.src, ix.opts); err != nil {
 		return err
 	}
+	// Searches wait for the swap (about a second at 100,000 works, the
+	// new index's state being saved by the build) rather than fail.
 	ix.mu.Lock()
 	ix.snap.close()
 	ix.bi.Close()
 	ix.bi, ix.snap, ix.st = nil, nil, nil
+	err := swapDir(ix.dir+".rebuild", ix.dir)
+	var o *opened
+	if err == nil {
+		o, err = ix.openDir()
+	}
+	if err == nil {
+		ix.install(o)
+	}
 	ix.mu.Unlock()
-	if err := swapDir(ix.dir+".rebuild", ix.dir); err != nil {
+	if err != nil {
 		return err
 	}
-	if err := ix.load(); err != nil {
-		return err
-	}
-	_, err := ix.catchUpLocked(ctx)
+	_, err = ix.catchUpLocked(ctx)
 	return err
 }
 

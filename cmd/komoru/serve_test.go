@@ -162,3 +162,37 @@ func TestServeHoldsIndex(t *testing.T) {
 		t.Errorf("index --rebuild after the server stopped: exit %d, %s", code, stderr)
 	}
 }
+
+// TestServeRebuildsOnHangup: SIGHUP makes a running server rebuild its
+// index beside the old one and swap it in (a new directory), answering
+// searches before, during and after.
+func TestServeRebuildsOnHangup(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	cmd, addr, _ := startServe(t, data)
+	dir := filepath.Join(data, indexDir)
+	before, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	search := func() bool {
+		resp, err := http.Get("http://" + addr + "/api/v1/search?q=jellyfish")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `"princess-jellyfish-anime"`) {
+			t.Errorf("search while rebuilding: %d %s", resp.StatusCode, body)
+		}
+		return true
+	}
+	waitFor(t, "the rebuilt index swapped in", func() bool {
+		search()
+		after, err := os.Stat(dir)
+		return err == nil && !os.SameFile(before, after)
+	})
+	search()
+}
