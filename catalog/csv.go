@@ -13,7 +13,10 @@ const csvSep = "|"
 
 // CSVWriter writes works as CSV, one row per work, for spreadsheets, R and
 // pandas. Multi-valued fields are joined with "|"; each coded dimension has a
-// column for its values and one for its evidence.
+// column for its values and one for its evidence. A cell that a spreadsheet
+// would run as a formula is written with a leading "'" (see
+// NeutralizeFormula), so the CSV is for reading, not for round trips: the
+// JSONL export is the lossless form.
 type CSVWriter struct {
 	w      *csv.Writer
 	cb     *Codebook
@@ -44,8 +47,36 @@ func (c *CSVWriter) writeHeader() error {
 		return nil
 	}
 	c.header = true
-	return c.w.Write(c.columns())
+	return c.writeRow(c.columns())
 }
+
+// writeRow neutralizes every cell, the header's and the numbers' included:
+// one place for all cells means a column added later cannot miss it. The
+// years are never touched in practice, as Validate keeps them at 1900 or
+// later; a negative number would come out as text ('-5), the safe side.
+func (c *CSVWriter) writeRow(row []string) error {
+	for i, cell := range row {
+		row[i] = NeutralizeFormula(cell)
+	}
+	return c.w.Write(row)
+}
+
+// NeutralizeFormula returns cell with a "'" in front if it starts with one
+// of the characters OWASP lists for CSV injection (=, +, -, @, tab,
+// carriage return), so that a spreadsheet shows it as text instead of
+// running it as a formula; any other cell is returned as it is. Only the
+// first character counts: " =1+1" and "a=b" are left alone, as
+// spreadsheets read them as text.
+func NeutralizeFormula(cell string) string {
+	if cell != "" && strings.IndexByte(formulaStarts, cell[0]) >= 0 {
+		return "'" + cell
+	}
+	return cell
+}
+
+// formulaStarts are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP, "CSV Injection").
+const formulaStarts = "=+-@\t\r"
 
 // Write writes one work, after the header row on the first call.
 func (c *CSVWriter) Write(w *Work) error {
@@ -88,7 +119,7 @@ func (c *CSVWriter) Write(w *Work) error {
 		}
 	}
 	row = append(row, join(related), join(sources), w.Notes)
-	return c.w.Write(row)
+	return c.writeRow(row)
 }
 
 // Flush writes any buffered rows (the header alone for an empty catalog)

@@ -48,6 +48,13 @@ func (e *ValidationError) add(field, format string, args ...any) {
 	e.Fields[field] = fmt.Sprintf(format, args...)
 }
 
+// merge adds other's problems, but for fields e already has a problem with.
+func (e *ValidationError) merge(other *ValidationError) {
+	for f, msg := range other.Fields {
+		e.add(f, "%s", msg)
+	}
+}
+
 // Problems returns "field: problem" lines sorted by field.
 func (e *ValidationError) Problems() []string {
 	keys := make([]string, 0, len(e.Fields))

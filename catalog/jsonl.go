@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"reflect"
 	"strings"
 )
@@ -15,39 +16,39 @@ import (
 const MaxLineBytes = 1 << 20
 
 // ParseWork decodes one work in import format v1 and validates it. Every
-// problem is a *ValidationError naming the field; unknown fields are
-// problems, not silently dropped.
+// problem is a *ValidationError naming the field; unknown fields, keys in
+// the wrong case, repeated keys and bytes that are not UTF-8 are problems,
+// not silently dropped or mended.
 func ParseWork(data []byte, cb *Codebook) (*Work, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
+	if bytes.HasPrefix(data, utf8BOM) {
+		return nil, &ValidationError{Fields: map[string]string{"json": "starts with a byte-order mark (U+FEFF), which only the first line of a file may have"}}
+	}
+	// The text is checked first, so that its problems are named even when
+	// the decoder, which reads past them, reports one of its own.
+	problems := checkJSONText(data)
 	w := new(Work)
-	problems := new(ValidationError)
+	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(w); err != nil {
-		ve := jsonProblem(err)
-		if ve.Fields["json"] != "" || !isUnknownField(err) {
-			return nil, ve
-		}
-		// An unknown field stops the strict decoder; decode again without it
-		// so the rest of the work's problems are reported too.
-		problems = ve
-		*w = Work{}
-		if err := json.Unmarshal(data, w); err != nil {
-			return nil, problems
-		}
-	} else if _, err := dec.Token(); err != io.EOF {
-		return nil, &ValidationError{Fields: map[string]string{"json": "unexpected data after the work; put one work on each line"}}
+		problems.merge(jsonProblem(err))
+		return nil, problems
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		problems.add("json", "unexpected data after the work; put one work on each line")
+		return nil, problems
 	}
 	var ve *ValidationError
 	if err := w.Validate(cb); errors.As(err, &ve) {
-		for f, msg := range ve.Fields {
-			problems.add(f, "%s", msg)
-		}
+		problems.merge(ve)
 	}
 	if err := problems.orNil(); err != nil {
 		return nil, err
 	}
 	return w, nil
 }
+
+// utf8BOM is the byte-order mark some editors put at the start of a UTF-8
+// file.
+var utf8BOM = []byte("\xef\xbb\xbf")
 
 func isUnknownField(err error) bool {
 	return strings.HasPrefix(err.Error(), "json: unknown field ")
@@ -65,11 +66,10 @@ func jsonProblem(err error) *ValidationError {
 	case errors.As(err, &fieldErr):
 		field, problem = fieldErr.field, fieldErr.err.Error()
 	case errors.As(err, &typeErr):
-		field = typeErr.Field
-		if field == "" {
-			field = "json"
+		if typeErr.Field != "" {
+			field = typeErr.Field
 		}
-		problem = fmt.Sprintf("must be %s, got %s", kindName(typeErr.Type), typeErr.Value)
+		problem = typeProblem(typeErr, fieldType(workShape(), typeErr.Field))
 	case errors.As(err, &syntax):
 		problem = fmt.Sprintf("invalid JSON at byte %d: %v", syntax.Offset, err)
 	case isUnknownField(err):
@@ -81,17 +81,62 @@ func jsonProblem(err error) *ValidationError {
 	return &ValidationError{Fields: map[string]string{field: problem}}
 }
 
+// typeProblem says in plain words what a field wanted. declared is the
+// field's type where known: encoding/json names a list's item type, not the
+// list's, when an item is wrong.
+func typeProblem(e *json.UnmarshalTypeError, declared reflect.Type) string {
+	got := e.Value
+	if n, ok := strings.CutPrefix(got, "number "); ok {
+		got = n
+		if isWhole(e.Type) && isWholeNumber(n) {
+			// A whole number too large for the field: say what fits.
+			if e.Field == "year" || e.Field == "end_year" {
+				return fmt.Sprintf("must be between %d and %d, got %s", minYear, latestYear(), truncate(n, 20))
+			}
+			return fmt.Sprintf("is out of range, got %s", truncate(n, 20))
+		}
+	}
+	if declared != nil && declared.Kind() == reflect.Slice && declared != e.Type {
+		return fmt.Sprintf("each item must be %s, got %s", kindName(e.Type), got)
+	}
+	return fmt.Sprintf("must be %s, got %s", kindName(e.Type), got)
+}
+
+func isWhole(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
+}
+
+// isWholeNumber reports whether a JSON number has no fraction: 1e30 is
+// whole, 2008.5 and 1e-400 are not. big.Float holds any of them exactly
+// enough to tell, where a float64 would overflow or round to 0.
+func isWholeNumber(n string) bool {
+	f, ok := new(big.Float).SetString(n)
+	return ok && f.IsInt()
+}
+
 func kindName(t reflect.Type) string {
 	switch t.Kind() {
+	case reflect.Pointer:
+		return kindName(t.Elem())
 	case reflect.String:
 		return "a string"
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
 	case reflect.Bool:
 		return "true or false"
 	case reflect.Slice:
 		return "a list"
 	case reflect.Struct, reflect.Map:
+		if t == codingType {
+			return "a string, a list of strings or an object"
+		}
 		return "an object"
 	}
 	return t.String()
@@ -125,6 +170,11 @@ func (d *Decoder) Next() (*Work, error) {
 		}
 		if data == nil {
 			return nil, &LineError{Line: d.line, Err: &ValidationError{Fields: map[string]string{"json": fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}}}
+		}
+		if d.line == 1 {
+			// Editors on Windows may start a UTF-8 file with a byte-order
+			// mark; it is not part of the first work.
+			data = bytes.TrimPrefix(data, utf8BOM)
 		}
 		if len(bytes.TrimSpace(data)) == 0 {
 			continue

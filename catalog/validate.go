@@ -26,10 +26,14 @@ func ValidSlug(s string) bool { return len(s) <= 100 && slugRE.MatchString(s) }
 // Validate checks the work against the codebook and returns every problem at
 // once as a *ValidationError, or nil.
 func (w *Work) Validate(cb *Codebook) error {
-	v := &validator{cb: cb, err: new(ValidationError), maxYear: time.Now().Year() + 1}
+	v := &validator{cb: cb, err: new(ValidationError), maxYear: latestYear()}
 	v.work(w)
 	return v.err.orNil()
 }
+
+// latestYear is the last year Validate accepts; the decoder's message for a
+// year too large to read names the same range.
+func latestYear() int { return time.Now().Year() + 1 }
 
 type validator struct {
 	cb      *Codebook

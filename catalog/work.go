@@ -3,7 +3,10 @@ package catalog
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 )
 
 // Work is one catalog entry: one work in one medium. Its JSON form is
@@ -140,7 +143,9 @@ func (c Coding) MarshalJSON() ([]byte, error) {
 	return json.Marshal(o)
 }
 
-// UnmarshalJSON reads a string, a list, or the object form.
+// UnmarshalJSON reads a string, a list, or the object form. Its errors are
+// in plain words, a problem inside the object form as a *fieldError naming
+// the key.
 func (c *Coding) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
@@ -152,13 +157,13 @@ func (c *Coding) UnmarshalJSON(data []byte) error {
 		return json.Unmarshal(data, &c.Value)
 	case '[':
 		c.Values = []string{}
-		return json.Unmarshal(data, &c.Values)
+		return codingProblem(json.Unmarshal(data, &c.Values))
 	case '{':
 		var o codingObject
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&o); err != nil {
-			return err
+			return codingProblem(err)
 		}
 		if o.Value != nil && o.Values != nil {
 			return fmt.Errorf(`give "value" or "values", not both`)
@@ -177,8 +182,26 @@ func (c *Coding) UnmarshalJSON(data []byte) error {
 		c.Evidence, c.Spoiler = o.Evidence, o.Spoiler
 		return nil
 	default:
-		return fmt.Errorf("want a value, a list or an object, got %s", truncate(string(data), 20))
+		return fmt.Errorf("must be %s, got %s", kindName(codingType), truncate(string(data), 20))
 	}
+}
+
+// codingProblem rewords encoding/json's errors about a coding, which name
+// Go types ("Go struct field codingObject.value of type string").
+func codingProblem(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return errors.New(typeProblem(typeErr, reflect.TypeFor[[]string]())) // the list form
+	case errors.As(err, &typeErr):
+		coding := workShape().field("portrayal").values
+		return &fieldError{field: typeErr.Field, err: errors.New(typeProblem(typeErr, fieldType(coding, typeErr.Field)))}
+	case isUnknownField(err):
+		return &fieldError{field: strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), err: errors.New("unknown field")}
+	}
+	return err
 }
 
 func truncate(s string, n int) string {
@@ -200,7 +223,11 @@ func (p *Portrayal) UnmarshalJSON(data []byte) error {
 	for k, v := range raw {
 		var c Coding
 		if err := c.UnmarshalJSON(v); err != nil {
-			return &fieldError{field: "portrayal." + k, err: err}
+			field := "portrayal." + k
+			if fe, ok := err.(*fieldError); ok {
+				field, err = field+"."+fe.field, fe.err
+			}
+			return &fieldError{field: field, err: err}
 		}
 		(*p)[k] = c
 	}
