@@ -195,3 +195,20 @@ type ProposalFilter struct {
 
 // now is the time writes are stamped with when a Change gives none.
 func now() time.Time { return time.Now().UTC() }
+
+// Backuper is a store that can copy itself while it is in use. Backup is a
+// capability, not part of Store: a store whose data lives in a server of
+// its own (PostgreSQL) has that server's tools for it.
+//
+// Backup writes to the new file path a consistent snapshot of everything
+// the store keeps — works, revisions, the change sequence and its counter,
+// catalog settings, accounts, invitations, sessions, API tokens and
+// proposals — as of one committed state: every transaction committed
+// before the snapshot is whole in it, none committed after is in it at all,
+// and writes in progress, of this process or another, are neither waited
+// for nor disturbed. It refuses a path that exists (an error wrapping
+// fs.ErrExist) and never leaves part of a copy under that name: the file
+// appears whole, flushed to stable storage, or not at all.
+type Backuper interface {
+	Backup(ctx context.Context, path string) error
+}

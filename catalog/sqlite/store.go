@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -23,7 +24,10 @@ type Store struct {
 var _ catalog.Store = (*Store)(nil)
 
 // Open opens (creating it if needed) the catalog database at path and brings
-// its schema up to date. Works are coded against cb.
+// its schema up to date. Works are coded against cb. When the file or its
+// directory may not be written, the error says which and what permission
+// is missing (it wraps fs.ErrPermission), rather than SQLite's "attempt to
+// write a readonly database".
 func Open(ctx context.Context, path string, cb *catalog.Codebook) (*Store, error) {
 	q := url.Values{}
 	for _, p := range []string{
@@ -40,15 +44,91 @@ func Open(ctx context.Context, path string, cb *catalog.Codebook) (*Store, error
 	// each other instead of failing to upgrade a read lock: this is what
 	// makes Write serialized, across processes too.
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", dsn(path, q))
 	if err != nil {
 		return nil, fmt.Errorf("open catalog %s: %w", path, err)
 	}
-	if err := migrate(ctx, db); err != nil {
+	err = migrate(ctx, db)
+	if err == nil {
+		err = checkWritable(ctx, db)
+	}
+	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open catalog %s: %w", path, err)
+		return nil, fmt.Errorf("open catalog %s: %w", path, explainOpen(path, true, err, probe))
 	}
 	return &Store{db: db, cb: cb}, nil
+}
+
+// errOpenedReadOnly is SQLite having opened for reading only a catalog
+// asked for writing.
+var errOpenedReadOnly = errors.New("SQLite could open the catalog for reading only")
+
+// checkWritable returns errOpenedReadOnly if SQLite opened the database
+// read-only. It does that, silently, when the file is write-protected;
+// migrations with nothing to do would not notice, and the first write,
+// maybe deep in an import, would fail with "attempt to write a readonly
+// database".
+func checkWritable(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(interface{ IsReadOnly(string) (bool, error) })
+		if !ok {
+			return nil
+		}
+		ro, err := c.IsReadOnly("main")
+		if err == nil && ro {
+			err = errOpenedReadOnly
+		}
+		return err
+	})
+}
+
+// OpenReadOnly opens the existing catalog database at path for reading
+// only, for the commands that only read (export, stats, backup) and to
+// check a backup before it is restored. It creates nothing, runs no
+// migrations and never writes: SQLite opens the file with mode=ro, so
+// every write through the Store, Write included, fails. It refuses a
+// file that is not a komoru catalog, or whose schema is not the one this
+// binary's migrations end at (an older one is upgraded by Open, by any
+// command that writes). Reads see the catalog as others commit to it,
+// with the snapshot promises of catalog.Store.
+func OpenReadOnly(ctx context.Context, path string, cb *catalog.Codebook) (*Store, error) {
+	fail := func(err error) (*Store, error) { return nil, fmt.Errorf("open catalog %s: %w", path, err) }
+	// mode=ro would also fail on a missing file, but only as "unable to
+	// open database file"; the file system says what is wrong.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fail(err)
+	}
+	if fi.IsDir() {
+		return fail(errors.New("is a directory, not a catalog file"))
+	}
+	q := url.Values{}
+	// mode=ro rather than PRAGMA query_only: it cannot be turned off by a
+	// later statement, and it makes no catalog where there is none.
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(10000)")
+	db, err := sql.Open("sqlite", dsn(path, q))
+	if err != nil {
+		return fail(err)
+	}
+	if err := checkSchema(ctx, db); err != nil {
+		db.Close()
+		return fail(explainOpen(path, false, err, probe))
+	}
+	return &Store{db: db, cb: cb}, nil
+}
+
+// dsn is the driver's name for the database at path with the query q.
+// The path is escaped as a URI path, so that a '?' or '#' in a directory
+// name is part of the name; "file:" makes SQLite read mode= and the like.
+func dsn(path string, q url.Values) string {
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: q.Encode()}
+	return u.String()
 }
 
 // Close closes the database.

@@ -50,6 +50,14 @@ func TestConformance(t *testing.T) {
 			}
 			return o
 		},
+		// OpenBackup opens a backup as komoru restore leaves it.
+		OpenBackup: func(t *testing.T, path string) catalog.Store {
+			o, err := Open(context.Background(), path, catalog.DefaultCodebook())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o
+		},
 	})
 }
 

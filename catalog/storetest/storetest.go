@@ -22,6 +22,10 @@ type Harness struct {
 	// Another returns a second, independent handle on the same catalog as
 	// s, as another process or server would open it. Run closes it.
 	Another func(t *testing.T, s catalog.Store) catalog.Store
+	// OpenBackup opens, for reading and writing, the file a store's
+	// Backup wrote, as a restored catalog is opened. A store that is a
+	// catalog.Backuper must give it; Run closes what it returns.
+	OpenBackup func(t *testing.T, path string) catalog.Store
 }
 
 // Run runs the conformance suite as subtests of t.
@@ -55,6 +59,7 @@ func Run(t *testing.T, h Harness) {
 		{"Tokens", testTokens},
 		{"InvitesAndThrottles", testInvitesAndThrottles},
 		{"Proposals", testProposals},
+		{"Backup", testBackup},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, suite{h}) })
 	}

@@ -8,11 +8,11 @@ import (
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "export", args, "data", "seed", "format", "log-level")
+	cfg, err := parseFlagsOnly(e, "export", args, "data", "format", "log-level")
 	if err != nil {
 		return err
 	}
-	store, err := openCatalog(ctx, cfg, cfg.logger(e.stderr))
+	store, err := openCatalogReadOnly(ctx, cfg)
 	if err != nil {
 		return err
 	}

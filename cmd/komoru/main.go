@@ -41,8 +41,10 @@ func init() {
 	commands = []command{
 		{"serve", "[--addr 127.0.0.1:8080] [--data DIR] [--public-url URL]", "serve the web UI and the API", runServe},
 		{"import", "[--partial] [--author NAME] FILE...", "import works in import format v1 (JSON Lines); - reads stdin", runImport},
-		{"export", "[--format jsonl|csv]", "write the catalog to stdout", runExport},
-		{"stats", "[--by FACET]", "count the works per facet value, optionally split by a facet such as decade", runStats},
+		{"export", "[--format jsonl|csv] [--data DIR]", "write the catalog to stdout", runExport},
+		{"stats", "[--by FACET] [--data DIR]", "count the works per facet value, optionally split by a facet such as decade", runStats},
+		{"backup", "FILE [--data DIR]", "write a consistent copy of the catalog to the new file FILE, also while a server or an import runs", runBackup},
+		{"restore", "FILE [--data DIR]", "make the backup FILE the catalog of a data dir that has none; serve then builds the search index", runRestore},
 		{"index", "--rebuild [--data DIR]", "rebuild the search index from the catalog", runIndex},
 		{"user", "add|list|set-role|disable|enable|invite ...", "manage accounts: add NAME --role contributor|curator|admin prints a one-time invite link (komoru user -h)", runUser},
 		{"token", "create NAME [--expires 90d|never]", "make an API token for a user's scripts, printed once", runToken},

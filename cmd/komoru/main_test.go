@@ -57,7 +57,7 @@ func TestExitCodes(t *testing.T) {
 		{"body limit in other units", []string{"serve"}, map[string]string{"KOMORU_MAX_BODY": "1GB"}, 2, `--max-body must be a size`},
 		{"body limit too large", []string{"serve", "--max-body", "2048MiB"}, nil, 2, `--max-body must be a size`},
 		{"bad format from env", []string{"export"}, map[string]string{"KOMORU_FORMAT": "xml"}, 2, `--format must be jsonl or csv`},
-		{"bad bool from env", []string{"export"}, map[string]string{"KOMORU_SEED": "maybe"}, 2, `$KOMORU_SEED: invalid value "maybe"`},
+		{"bad bool from env", []string{"import"}, map[string]string{"KOMORU_SEED": "maybe"}, 2, `$KOMORU_SEED: invalid value "maybe"`},
 		{"import without files", []string{"import", "--data", data}, nil, 2, "name at least one file"},
 		{"import missing file", []string{"import", "--data", data, "/nonexistent.jsonl"}, nil, 1, "no such file"},
 		{"import bad file", []string{"import", "--data", data, "--seed=false", bad}, nil, 1, "line 2: id: must be a lowercase slug"},
@@ -69,6 +69,9 @@ func TestExitCodes(t *testing.T) {
 		{"export extra argument", []string{"export", "--data", data, "q=nhk"}, nil, 2, "unexpected argument"},
 		{"a command still to come is unknown", []string{"crawl", "https://example.org"}, nil, 2, `unknown command "crawl"`},
 		{"stats by unknown facet", []string{"stats", "--data", data, "--by", "mood"}, nil, 2, `--by: "mood" is not a facet`},
+		{"export takes no --seed: it loads nothing", []string{"export", "--data", data, "--seed=false"}, nil, 2, "flag provided but not defined: -seed"},
+		{"export of a mistyped data dir", []string{"export", "--data", data + "-typo"}, nil, 1, `data dir "` + data + `-typo" does not exist (is --data right?)`},
+		{"stats of a mistyped data dir", []string{"stats"}, map[string]string{"KOMORU_DATA": data + "-typo"}, 1, `data dir "` + data + `-typo" does not exist (is --data right?)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,10 +87,21 @@ func TestExitCodes(t *testing.T) {
 }
 
 // TestFirstStart: a data dir that does not exist is created and loaded with
-// the shipped catalog; KOMORU_DATA names it.
+// the shipped catalog by the first command that writes; KOMORU_DATA names
+// it. A command that only reads neither creates nor loads it.
 func TestFirstStart(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "new", "dir")
-	code, out, stderr := komoru(t, "", map[string]string{"KOMORU_DATA": data}, "export")
+	environ := map[string]string{"KOMORU_DATA": data}
+	if code, _, stderr := komoru(t, "", environ, "export"); code != 1 || !strings.Contains(stderr, "does not exist") {
+		t.Errorf("export of a new data dir: exit %d, %q; want 1, the dir does not exist", code, stderr)
+	}
+	if _, err := os.Stat(data); err == nil {
+		t.Fatal("export created the data dir")
+	}
+	if code, _, stderr := komoru(t, "", environ, "import", "-"); code != 0 {
+		t.Fatalf("import - of nothing: exit %d: %s", code, stderr)
+	}
+	code, out, stderr := komoru(t, "", environ, "export")
 	if code != 0 {
 		t.Fatalf("export: exit %d: %s", code, stderr)
 	}
@@ -101,10 +115,21 @@ func TestFirstStart(t *testing.T) {
 	}
 }
 
+// newDataDir returns a data dir with the shipped catalog in it, as the
+// first command that writes leaves it.
+func newDataDir(t *testing.T) string {
+	t.Helper()
+	data := t.TempDir()
+	if code, _, stderr := komoru(t, "", nil, "import", "--data", data, "-"); code != 0 {
+		t.Fatalf("import - of nothing: exit %d: %s", code, stderr)
+	}
+	return data
+}
+
 // TestRoundTripCLI: export, import into an empty data dir, export again:
 // same bytes, through the real commands.
 func TestRoundTripCLI(t *testing.T) {
-	code, first, stderr := komoru(t, "", nil, "export", "--data", t.TempDir())
+	code, first, stderr := komoru(t, "", nil, "export", "--data", newDataDir(t))
 	if code != 0 {
 		t.Fatal(stderr)
 	}

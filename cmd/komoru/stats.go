@@ -12,7 +12,7 @@ import (
 // runStats prints how many works carry each facet value, so anyone can see
 // the catalog's shape at a glance; --by splits every count by one facet.
 func runStats(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "stats", args, "data", "seed", "by", "log-level")
+	cfg, err := parseFlagsOnly(e, "stats", args, "data", "by", "log-level")
 	if err != nil {
 		return err
 	}
@@ -20,7 +20,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	if _, ok := cb.Facet(cfg.by); cfg.by != "" && !ok {
 		return usagef("--by: %q is not a facet (try decade, medium or realism)", cfg.by)
 	}
-	store, err := openCatalog(ctx, cfg, cfg.logger(e.stderr))
+	store, err := openCatalogReadOnly(ctx, cfg)
 	if err != nil {
 		return err
 	}

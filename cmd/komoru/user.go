@@ -55,7 +55,8 @@ func runSubcommand(ctx context.Context, e *env, name string, subs []command, arg
 	return usagef("unknown %s command %q: %s", name, args[0], strings.Join(names, ", "))
 }
 
-// catalogFlags are the flags of every command that opens the catalog.
+// catalogFlags are the flags of every account command that writes the
+// catalog (user list only reads it: no --seed).
 var catalogFlags = []string{"data", "seed", "log-level"}
 
 // accountCommand runs an account command: it parses the flags and the
@@ -130,11 +131,11 @@ func runUserInvite(ctx context.Context, e *env, args []string) error {
 }
 
 func runUserList(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "user list", args, catalogFlags...)
+	cfg, err := parseFlagsOnly(e, "user list", args, "data", "log-level")
 	if err != nil {
 		return err
 	}
-	store, err := openCatalog(ctx, cfg, cfg.logger(e.stderr))
+	store, err := openCatalogReadOnly(ctx, cfg)
 	if err != nil {
 		return err
 	}

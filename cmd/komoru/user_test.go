@@ -90,14 +90,14 @@ func TestUserAddEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	environ := map[string]string{"KOMORU_DATA": data, "KOMORU_SEED": "false"}
-	if code, _, stderr := komoru(t, "", environ, "user", "list"); code != 0 {
-		t.Fatalf("user list on a new data dir: %d %s", code, stderr)
-	}
 	server, err := sqlite.Open(ctx, filepath.Join(data, catalogFile), catalog.DefaultCodebook())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer server.Close()
+	if code, _, stderr := komoru(t, "", environ, "user", "list"); code != 0 {
+		t.Fatalf("user list on a new catalog: %d %s", code, stderr)
+	}
 
 	code, stdout, stderr := komoru(t, "", environ, "user", "add", "ann", "--role", "admin")
 	if code != 0 {
