@@ -143,13 +143,22 @@ func (s *Store) Write(ctx context.Context, fn func(catalog.Tx) error) error {
 	if err != nil {
 		return err
 	}
-	defer sqlTx.Rollback()
+	defer sqlTx.Rollback() // on a panic in fn; after a commit, a no-op
 	tx := &tx{tx: sqlTx, stmts: map[string]*sql.Stmt{}}
 	defer tx.close()
-	if err := fn(tx); err != nil {
-		return err
+	if err = fn(tx); err == nil {
+		if err = sqlTx.Commit(); err == nil {
+			return nil
+		}
 	}
-	return sqlTx.Commit()
+	tx.close()
+	sqlTx.Rollback()
+	// A large transaction spills its pages into the write-ahead log, which
+	// keeps its size after a rollback (a failed import of 20 MB left 20 MB
+	// of dead log, until the next checkpoint that can reset it): give the
+	// space back now. It only truncates what no reader needs.
+	s.db.ExecContext(context.WithoutCancel(ctx), "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
 }
 
 // tx is a catalog.Tx on a SQLite transaction.
