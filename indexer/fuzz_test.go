@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -21,6 +22,11 @@ func FuzzParseText(f *testing.F) {
 		for _, p := range tq.phrases {
 			if strings.TrimSpace(p) != p || p == "" {
 				t.Errorf("parseText(%q): bad phrase %q", s, p)
+			}
+		}
+		for _, ts := range [][]string{tq.words, tq.phrases} {
+			if len(uniqueBy(slices.Clone(ts), termKey)) != len(ts) {
+				t.Errorf("parseText(%q): repeats in %q", s, ts)
 			}
 		}
 		if tq.lastIsPrefix && len(tq.words) == 0 {
@@ -46,8 +52,8 @@ func FuzzSearchText(f *testing.F) {
 	}
 	defer ix.Close()
 	f.Fuzz(func(t *testing.T, s string, typo bool) {
-		if !utf8.ValidString(s) || len(s) > MaxTextLen {
-			return
+		if !utf8.ValidString(s) || len(s) > MaxTextLen || parseText(s).textLimit() != "" {
+			return // refused by Validate
 		}
 		res, err := ix.Search(context.Background(), Query{Text: s, Typo: typo})
 		if err != nil {

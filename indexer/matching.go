@@ -112,14 +112,20 @@ func (ix *Index) matchText(ctx context.Context, snap *snapshot, tq textQuery, ty
 		}
 	}
 	for _, p := range tq.phrases {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		us, err := ix.phraseUnits(ctx, snap, an, p, tm.terms)
 		if err != nil {
 			return nil, err
 		}
 		units = append(units, us...)
 	}
+	// The alternatives of OR groups get what is left of the words' typo
+	// tolerance.
+	typos := &typoWords{left: maxTypoWords - min(len(tq.words), maxTypoWords)}
 	for _, g := range tq.anyOf {
-		us, err := ix.anyOfUnits(ctx, snap, an, g, typo, tm.terms)
+		us, err := ix.anyOfUnits(ctx, snap, an, g, typo, typos, tm.terms)
 		if err != nil {
 			return nil, err
 		}
@@ -345,11 +351,15 @@ func (ix *Index) termUnits(ctx context.Context, snap *snapshot, an analysis.Anal
 
 // anyOfUnits matches words and phrases joined by OR as one unit (none if
 // every one is stop words): the works matching any of them, each at its
-// best typo and attribute level. It takes no part in proximity.
-func (ix *Index) anyOfUnits(ctx context.Context, snap *snapshot, an analysis.Analyzer, g []textTerm, typo bool, hl map[string]bool) ([]unit, error) {
+// best typo and attribute level. It takes no part in proximity. With typo,
+// its words get typo tolerance while typos has some to give.
+func (ix *Index) anyOfUnits(ctx context.Context, snap *snapshot, an analysis.Analyzer, g []textTerm, typo bool, typos *typoWords, hl map[string]bool) ([]unit, error) {
 	var alts []alternative
 	for _, t := range g {
-		us, err := ix.termUnits(ctx, snap, an, t, typo, hl)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		us, err := ix.termUnits(ctx, snap, an, t, !t.phrase && typos.take(typo), hl)
 		if err != nil {
 			return nil, err
 		}
@@ -429,6 +439,9 @@ func anyOf(alts []alternative, proximity bool) (unit, bool) {
 func (ix *Index) excluded(ctx context.Context, snap *snapshot, an analysis.Analyzer, not []textTerm) (*roaring.Bitmap, error) {
 	out := roaring.New()
 	for _, t := range not {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		us, err := ix.termUnits(ctx, snap, an, t, false, map[string]bool{})
 		if err != nil {
 			return nil, err
@@ -583,8 +596,11 @@ func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, to
 		offsets = append(offsets, t.Position-toks[0].Position)
 	}
 	for _, f := range phraseFields {
+		if err := ctx.Err(); err != nil {
+			return u, err
+		}
 		bm := roaring.New()
-		if err := snap.phraseTerms(f, terms, offsets, bm); err != nil {
+		if err := snap.phraseTerms(ctx, f, terms, offsets, bm); err != nil {
 			return u, err
 		}
 		u.all.Or(bm)

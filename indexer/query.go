@@ -79,6 +79,8 @@ func (q *Query) Validate(cb *catalog.Codebook) error {
 		fields["q"] = fmt.Sprintf("at most %d bytes", MaxTextLen)
 	} else if !utf8.ValidString(q.Text) {
 		fields["q"] = "not valid UTF-8"
+	} else if msg := parseText(q.Text).textLimit(); msg != "" {
+		fields["q"] = msg
 	}
 	if q.Size < 0 || q.Size > MaxSize {
 		fields["size"] = fmt.Sprintf("must be 1 to %d", MaxSize)
@@ -235,7 +237,8 @@ func (t textQuery) hasOperators() bool { return len(t.anyOf) > 0 || len(t.not) >
 // a word or phrase after "-" or NOT is excluded, and OR between two of them
 // makes one of them enough. A lone "-" or an OR with nothing to join is
 // plain text. An unclosed quote runs to the end. Words are split at spaces
-// only; the analyzer splits them further.
+// only; the analyzer splits them further. What the text repeats is kept
+// once (dedupe).
 func parseText(text string) textQuery {
 	terms, ended := splitTerms(text)
 	var t textQuery
@@ -270,6 +273,7 @@ func parseText(text string) textQuery {
 			t.lastIsPrefix = ended && i == len(terms)-1
 		}
 	}
+	t.dedupe()
 	return t
 }
 

@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -44,8 +45,10 @@ const (
 )
 
 // ranker is what the rules read: the text match, the in-memory state and
-// the snapshot.
+// the snapshot. It lives for one search, whose context it keeps for the
+// rules that loop over candidates.
 type ranker struct {
+	ctx  context.Context
 	tm   *textMatch
 	st   *state
 	snap *snapshot
@@ -99,6 +102,9 @@ func (s *bucketSorter) visit(b *roaring.Bitmap, depth int) error {
 			}
 		}
 		return nil
+	}
+	if err := s.r.ctx.Err(); err != nil {
+		return err
 	}
 	subs, err := s.rules[depth].split(s.r, b)
 	if err != nil {
@@ -283,7 +289,12 @@ func (r *ranker) equalTitles(b *roaring.Bitmap) (*roaring.Bitmap, error) {
 	if native && cand.GetCardinality() > maxReadDocs {
 		return eq, nil
 	}
-	for it := cand.Iterator(); it.HasNext(); {
+	for n, it := 0, cand.Iterator(); it.HasNext(); n++ {
+		if n%ctxEvery == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		o := it.Next()
 		title := r.st.docs[o].titleKey
 		if native {

@@ -12,9 +12,14 @@ import (
 // (hits.go: the page taken from the buckets, and each Hit built).
 
 // Search runs a query. It validates it first: a bad query is a
-// *catalog.ValidationError.
+// *catalog.ValidationError. It stops when ctx is done, with ctx's error
+// and no result: a search past its deadline returns
+// context.DeadlineExceeded, never a partial page.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Validate(ix.cb); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	q.setDefaults()
@@ -70,7 +75,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	var why [][]RankingStep // with explain, per hit of page
 	if offset < total {
 		if q.Sort == SortRelevance && tm != nil && len(tm.units) > 0 {
-			rk := &ranker{tm: tm, st: st, snap: snap}
+			rk := &ranker{ctx: ctx, tm: tm, st: st, snap: snap}
 			var err error
 			if page, why, err = rk.sortPage(rankingRules, res, offset, q.Size, q.Explain); err != nil {
 				return nil, err
@@ -97,7 +102,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		out.Hits = append(out.Hits, h)
 	}
-	return out, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // yearRange returns the works whose year is within [from, to]; 0 leaves

@@ -331,8 +331,8 @@ func (s *snapshot) stored(o uint32, field string) (string, error) {
 // holds terms at the given relative positions (as the analyzer placed
 // them, stop-word gaps included) within one value. It intersects the
 // terms' postings bitmaps first and reads positions only for the
-// documents that have them all.
-func (s *snapshot) phraseTerms(field string, terms []string, offsets []int, into *roaring.Bitmap) error {
+// documents that have them all, stopping when ctx is done.
+func (s *snapshot) phraseTerms(ctx context.Context, field string, terms []string, offsets []int, into *roaring.Bitmap) error {
 	if len(terms) == 0 {
 		return nil
 	}
@@ -381,7 +381,12 @@ func (s *snapshot) phraseTerms(field string, terms []string, offsets []int, into
 		buf = buf[:0]
 		locs := make([][]segment.Location, len(terms))
 		ci := cand.Iterator()
-		for ci.HasNext() {
+		for n := 0; ci.HasNext(); n++ {
+			if n%ctxEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
 			d := uint64(ci.Next())
 			ok := true
 			for j, it := range its {

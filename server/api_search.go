@@ -76,7 +76,7 @@ func (s *Server) apiSearch(c *gin.Context) error {
 		return err
 	}
 	suggest := s.planSuggestions(&q)
-	res, err := s.search.Search(c.Request.Context(), q)
+	res, err := s.runSearch(c.Request.Context(), q)
 	var ve *catalog.ValidationError
 	if errors.As(err, &ve) {
 		return badParams(ve.Fields)

@@ -71,8 +71,11 @@ func toStatus(err error) (int, apiError) {
 		thr   *catalog.ThrottledError
 		big   *http.MaxBytesError
 		bld   *indexer.BuildingError
+		later *retryLater
 	)
 	switch {
+	case errors.As(err, &later):
+		return later.status, apiError{Code: later.code, Message: later.msg}
 	case errors.As(err, &he):
 		return he.status, apiError{Code: he.code, Message: he.msg, Fields: he.fields}
 	case errors.As(err, &ve):
@@ -103,11 +106,14 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	}
 	var thr *catalog.ThrottledError
 	var bld *indexer.BuildingError
+	var later *retryLater
 	switch {
 	case errors.As(err, &thr):
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(thr.RetryAfter.Seconds()))))
 	case errors.As(err, &bld):
 		c.Header("Retry-After", strconv.Itoa(buildingRetryAfter))
+	case errors.As(err, &later):
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(later.after.Seconds()))))
 	}
 	if status == statusClientClosed {
 		c.Status(status) // nobody is listening

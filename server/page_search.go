@@ -122,7 +122,7 @@ func (s *Server) pageSearch(c *gin.Context) error {
 	}
 	suggest := s.planSuggestions(&q)
 	q.Synopses = true // the cards' snippets, from the index
-	res, err := s.search.Search(c.Request.Context(), q)
+	res, err := s.runSearch(c.Request.Context(), q)
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,8 @@ type Config struct {
 	Codebook *catalog.Codebook
 	// Search answers /api/v1/search; nil makes search unavailable (503).
 	Search Searcher
+	// SearchLimits bound every search a request makes: time, turns, queue.
+	SearchLimits SearchLimits
 	// Index, if set, is caught up after every write.
 	Index Indexer
 	// TrustedProxies are the addresses or CIDR prefixes of reverse proxies
@@ -85,6 +87,8 @@ type Server struct {
 	static  *staticFiles
 	handler http.Handler
 
+	searches *searchGate // Config.SearchLimits, for every search of a request
+
 	trusted []string // as configured, for Gin's client-address rules
 
 	maxAPIBody int64
@@ -124,6 +128,7 @@ func New(cfg Config) (*Server, error) {
 	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
+	s.searches = newSearchGate(cfg.SearchLimits)
 	if s.static, err = newStaticFiles(cfg.Assets); err != nil {
 		return nil, err
 	}

@@ -38,6 +38,22 @@ func (s *Server) stats(ctx context.Context) (byDecade, byMedium *catalog.Stats, 
 	if known && sc.valid && sc.seq == seq {
 		return sc.byDecade, sc.byMedium, nil
 	}
+	// The counts are many small searches, within the search limits as
+	// one: one turn, one budget.
+	err = s.searches.do(ctx, func(ctx context.Context) error {
+		var err error
+		byDecade, byMedium, err = s.countStats(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	sc.seq, sc.valid, sc.byDecade, sc.byMedium = seq, true, byDecade, byMedium
+	return byDecade, byMedium, nil
+}
+
+// countStats counts the catalog for stats.
+func (s *Server) countStats(ctx context.Context) (byDecade, byMedium *catalog.Stats, err error) {
 	all, err := s.search.Search(ctx, indexer.Query{Size: 1})
 	if err != nil {
 		return nil, nil, err
@@ -78,6 +94,5 @@ func (s *Server) stats(ctx context.Context) (byDecade, byMedium *catalog.Stats, 
 	if byMedium, err = split(catalog.FacetMedium); err != nil {
 		return nil, nil, err
 	}
-	sc.seq, sc.valid, sc.byDecade, sc.byMedium = seq, true, byDecade, byMedium
 	return byDecade, byMedium, nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/server"
 )
 
 // config holds every flag of every command; each command binds the ones it
@@ -36,6 +37,8 @@ type config struct {
 	expires   string
 	publicURL string
 	maxBody   string
+	// searchTimeout and maxSearches are serve's search limits.
+	searchTimeout, maxSearches string
 	// given holds the flags set on the command line or by environment.
 	given map[string]bool
 }
@@ -84,6 +87,10 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.publicURL }},
 	{"max-body", "KOMORU_MAX_BODY", "1MiB", "serve: the largest API request body, in bytes or with a KiB or MiB suffix (forms of the site take at most 64KiB)",
 		func(c *config) any { return &c.maxBody }},
+	{"search-timeout", "KOMORU_SEARCH_TIMEOUT", "2s", "serve: the time budget of one search, such as 2s or 500ms; past it the search stops with a 503",
+		func(c *config) any { return &c.searchTimeout }},
+	{"max-searches", "KOMORU_MAX_SEARCHES", "", "serve: how many searches run at once, four times as many waiting at most 1s for a turn (default twice the CPUs)",
+		func(c *config) any { return &c.maxSearches }},
 }
 
 // errHelp is returned when -h was asked for; the usage has been printed.
@@ -194,6 +201,9 @@ func (c *config) validate() error {
 			return err
 		}
 	}
+	if _, err := c.searchLimits(); err != nil {
+		return err
+	}
 	if c.publicURL != "" {
 		u, err := url.Parse(c.publicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
@@ -228,6 +238,36 @@ func (c *config) maxBodyBytes() (int64, error) {
 		return 0, usagef("--max-body must be a size from 1 byte to 1024MiB, such as 1048576, 512KiB or 4MiB, got %q", c.maxBody)
 	}
 	return n * unit, nil
+}
+
+// Bounds of --search-timeout (shorter, and a search of a large catalog
+// cannot finish; longer than the server's write timeout, and its answer
+// cannot be sent) and of --max-searches (far more than any machine's CPUs).
+const (
+	minSearchTimeout = 10 * time.Millisecond
+	maxSearchTimeout = time.Minute
+	maxMaxSearches   = 4096
+)
+
+// searchLimits is --search-timeout and --max-searches; zero values where
+// they are not bound or empty, which the server takes as its defaults.
+func (c *config) searchLimits() (server.SearchLimits, error) {
+	var l server.SearchLimits
+	if c.searchTimeout != "" {
+		d, err := time.ParseDuration(c.searchTimeout)
+		if err != nil || d < minSearchTimeout || d > maxSearchTimeout {
+			return l, usagef("--search-timeout must be a duration from %v to %v, such as 2s or 500ms, got %q", minSearchTimeout, maxSearchTimeout, c.searchTimeout)
+		}
+		l.Timeout = d
+	}
+	if c.maxSearches != "" {
+		n, err := strconv.Atoi(c.maxSearches)
+		if err != nil || n < 1 || n > maxMaxSearches {
+			return l, usagef("--max-searches must be a number from 1 to %d, got %q", maxMaxSearches, c.maxSearches)
+		}
+		l.Concurrent = n
+	}
+	return l, nil
 }
 
 // maxTokenDays bounds --expires: a token for longer than this is one that

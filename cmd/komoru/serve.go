@@ -23,7 +23,7 @@ import (
 const followEvery = 250 * time.Millisecond
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "trusted-proxy", "public-url", "max-body", "log-level")
+	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "trusted-proxy", "public-url", "max-body", "search-timeout", "max-searches", "log-level")
 	if err != nil {
 		return err
 	}
@@ -63,6 +63,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	limits, err := cfg.searchLimits()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
@@ -73,7 +77,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		public = "http://" + displayAddr(ln.Addr())
 	}
 	srv, err := server.New(server.Config{Store: store, Search: pending, Index: pending, Codebook: store.Codebook(),
-		Assets: web.FS, Logger: log, TrustedProxies: cfg.trustedProxies(), MaxAPIBody: maxBody, PublicURL: public})
+		Assets: web.FS, Logger: log, TrustedProxies: cfg.trustedProxies(), MaxAPIBody: maxBody, PublicURL: public,
+		SearchLimits: limits})
 	if err != nil {
 		return usagef("%v", err)
 	}
