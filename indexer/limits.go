@@ -32,7 +32,7 @@ const (
 // textLimit reports which limit the text is over, as the message of the
 // field "q", or "" when it is within them.
 func (t textQuery) textLimit() string {
-	terms := len(t.words) + len(t.phrases) + len(t.not)
+	terms := countWords(t.words) + len(t.phrases) + len(t.not)
 	phrases := len(t.phrases)
 	for _, g := range t.anyOf {
 		terms += len(g)
@@ -46,6 +46,19 @@ func (t textQuery) textLimit() string {
 		return fmt.Sprintf("at most %d words and phrases (this has %d different ones)", MaxTerms, terms)
 	}
 	return ""
+}
+
+// countWords counts the words that are not stop words: those of a
+// pasted sentence ("the", "of") match nothing and cost nothing.
+func countWords(words []string) int {
+	an := stopWordAnalyzer()
+	n := 0
+	for _, w := range words {
+		if an == nil || hasCJK(w) || len(an.Analyze([]byte(fold(w)))) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 func countPhrases(ts []textTerm) int {

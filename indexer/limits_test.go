@@ -83,6 +83,11 @@ func TestQueryTextLimits(t *testing.T) {
 		{words(MaxTerms-1) + " x OR y", "at most 32 words and phrases (this has 33 different ones)"},
 		// Operators are not words; repeated alternatives count once.
 		{words(MaxTerms-2) + " x OR y OR x OR y", ""},
+		// Stop words cost nothing: a pasted sentence is not refused for them.
+		{words(MaxTerms) + " the of and a an in on at to for with from by", ""},
+		{"hikikomori\x00", "must not contain control characters (such as NUL)"},
+		{"welcome\x1b[31m", "must not contain control characters (such as NUL)"},
+		{"welcome\tto the\r\nnhk", ""},
 	}
 	cb := catalog.DefaultCodebook()
 	for _, tt := range tests {

@@ -79,6 +79,8 @@ func (q *Query) Validate(cb *catalog.Codebook) error {
 		fields["q"] = fmt.Sprintf("at most %d bytes", MaxTextLen)
 	} else if !utf8.ValidString(q.Text) {
 		fields["q"] = "not valid UTF-8"
+	} else if strings.ContainsFunc(q.Text, isControl) {
+		fields["q"] = "must not contain control characters (such as NUL)"
 	} else if msg := parseText(q.Text).textLimit(); msg != "" {
 		fields["q"] = msg
 	}
@@ -325,6 +327,12 @@ func splitTerms(text string) (terms []textTerm, ended bool) {
 	ended = cur.Len() > 0 && !inQuote
 	flush()
 	return terms, ended
+}
+
+// isControl reports whether r is a control character other than the
+// white space a pasted text may carry (tab, newline, carriage return).
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r < 0xa0)
 }
 
 // typoBudget is how many typos a word of n letters may carry: none below

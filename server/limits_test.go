@@ -220,3 +220,18 @@ func TestStarting(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchControlCharacters: a q with control characters is a 400 that
+// names q, on the API and the page.
+func TestSearchControlCharacters(t *testing.T) {
+	s := newSiteServer(t)
+	for _, path := range []string{"/api/v1/search?q=nhk%00", "/?q=nhk%1B"} {
+		rec := request(t, s, "GET", path)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "control characters") {
+			t.Errorf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+	if rec := request(t, s, "GET", "/api/v1/search?q=welcome%09nhk"); rec.Code != http.StatusOK {
+		t.Errorf("a tab in q: %d", rec.Code)
+	}
+}
