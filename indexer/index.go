@@ -592,5 +592,38 @@ func forceMerge(ctx context.Context, bi bleve.Index) error {
 	if !ok {
 		return fmt.Errorf("index: unexpected Bleve index %T", adv)
 	}
-	return sc.ForceMerge(ctx, nil)
+	// Bleve merges only the segments its persister has written: one it
+	// has not yet (the last batch's, on a busy machine) is left out. Wait
+	// for it and merge again, a bounded number of times.
+	for try := 0; ; try++ {
+		if err := sc.ForceMerge(ctx, nil); err != nil {
+			return err
+		}
+		n, err := segmentCount(sc)
+		if err != nil || n <= 1 || try == maxMergeTries {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// maxMergeTries bounds forceMerge's waits for the persister: 10 s.
+const maxMergeTries = 500
+
+// segmentCount is how many segments the index's current snapshot has.
+func segmentCount(sc *scorch.Scorch) (int, error) {
+	r, err := sc.Reader()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return 0, fmt.Errorf("index: unexpected Bleve reader %T", r)
+	}
+	return len(snap.Segments()), nil
 }
