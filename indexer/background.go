@@ -88,6 +88,8 @@ func (p *Pending) index() (*Index, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
+	case p.ix != nil && p.ix.Damaged():
+		return p.ix, ErrDamaged // searches may still answer: Search does not ask
 	case p.ix != nil:
 		return p.ix, nil
 	case p.err != nil:
@@ -96,10 +98,11 @@ func (p *Pending) index() (*Index, error) {
 	return nil, &BuildingError{Indexed: int(p.indexed.Load()), Total: p.total}
 }
 
-// Search searches the index once it is open.
+// Search searches the index once it is open (damaged or not: what can be
+// served is).
 func (p *Pending) Search(ctx context.Context, q Query) (*Result, error) {
 	ix, err := p.index()
-	if err != nil {
+	if ix == nil {
 		return nil, err
 	}
 	return ix.Search(ctx, q)
@@ -108,9 +111,9 @@ func (p *Pending) Search(ctx context.Context, q Query) (*Result, error) {
 // CatchUp catches the open index up; before, there is nothing to do: the
 // opening catches up last.
 func (p *Pending) CatchUp(ctx context.Context) (int, error) {
-	ix, err := p.index()
-	if err != nil {
+	ix, _ := p.index()
+	if ix == nil {
 		return 0, nil
 	}
-	return ix.CatchUp(ctx)
+	return ix.guardedCatchUp(ctx)
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -75,6 +76,8 @@ type Index struct {
 	log  *slog.Logger
 
 	wmu sync.Mutex // serializes writes: apply, refresh, rebuild, close
+
+	damaged atomic.Bool // a read faulted (catchFault); Follow rebuilds
 
 	mu    sync.RWMutex // guards the fields below
 	bi    bleve.Index
@@ -510,6 +513,7 @@ func (ix *Index) Rebuild(ctx context.Context) error {
 	}
 	if err == nil {
 		ix.install(o)
+		ix.damaged.Store(false)
 	}
 	ix.mu.Unlock()
 	if err != nil {

@@ -15,7 +15,9 @@ import (
 // *catalog.ValidationError. It stops when ctx is done, with ctx's error
 // and no result: a search past its deadline returns
 // context.DeadlineExceeded, never a partial page.
-func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
+func (ix *Index) Search(ctx context.Context, q Query) (_ *Result, err error) {
+	defer guardFaults()()
+	defer ix.catchFault(&err)
 	if err := q.Validate(ix.cb); err != nil {
 		return nil, err
 	}

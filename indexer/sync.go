@@ -51,6 +51,14 @@ func (ix *Index) CatchUp(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// guardedCatchUp is CatchUp with a memory fault (a damaged segment read
+// while applying changes) made ErrDamaged, for Follow.
+func (ix *Index) guardedCatchUp(ctx context.Context) (n int, err error) {
+	defer guardFaults()()
+	defer ix.catchFault(&err)
+	return ix.CatchUp(ctx)
+}
+
 func (ix *Index) catchUpLocked(ctx context.Context) (int, error) {
 	total := 0
 	for {
@@ -84,8 +92,19 @@ func (ix *Index) Follow(ctx context.Context, every time.Duration) error {
 			return ctx.Err()
 		case <-t.C:
 		}
+		if ix.Damaged() {
+			ix.log.Warn("search index damaged; rebuilding it from the catalog")
+			if err := ix.Rebuild(ctx); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				ix.log.Error("search index: rebuilding failed", "error", err)
+				continue
+			}
+			ix.log.Info("search index rebuilt", "works", ix.Count())
+		}
 		start := time.Now()
-		n, err := ix.CatchUp(ctx)
+		n, err := ix.guardedCatchUp(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

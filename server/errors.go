@@ -54,6 +54,7 @@ var sentinels = []struct {
 	{catalog.ErrBadCredentials, http.StatusUnauthorized, "unauthorized"},
 	{context.Canceled, statusClientClosed, "canceled"},
 	{context.DeadlineExceeded, http.StatusServiceUnavailable, "timeout"},
+	{indexer.ErrDamaged, http.StatusServiceUnavailable, "damaged"},
 }
 
 // buildingRetryAfter is how many seconds a client is asked to wait while

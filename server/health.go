@@ -30,6 +30,9 @@ func (s *Server) health(c *gin.Context) error {
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "starting", "message": bld.Error(), "works": n,
 				"indexed": bld.Indexed})
 			return nil
+		case errors.Is(err, indexer.ErrDamaged):
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "degraded", "message": err.Error(), "works": n})
+			return nil
 		case err != nil:
 			return err
 		}

@@ -192,31 +192,53 @@ func (building) Search(context.Context, indexer.Query) (*indexer.Result, error) 
 
 func (building) Ready() error { return &indexer.BuildingError{Indexed: 2000, Total: 100000} }
 
+// damaged is a Searcher whose index lost a segment file.
+type damaged struct{}
+
+func (damaged) Search(context.Context, indexer.Query) (*indexer.Result, error) {
+	return nil, indexer.ErrDamaged
+}
+
+func (damaged) Ready() error { return indexer.ErrDamaged }
+
 // TestStarting: while the index is built, health says "starting", and
 // searches, API and page, a 503 with the progress and Retry-After; the
-// rest of the site answers.
+// rest of the site answers. While a damaged index is rebuilt, health says
+// "degraded" and a search that cannot be served is a 503.
 func TestStarting(t *testing.T) {
 	st := newSite(t)
-	s, err := New(Config{Store: st.store, Search: building{}, Codebook: st.store.Codebook(), Assets: web.FS})
-	if err != nil {
-		t.Fatal(err)
+	type check struct {
+		path       string
+		status     int
+		want       string
+		retryAfter string
 	}
-	for _, tt := range []struct {
-		path   string
-		status int
-		want   string
+	for _, state := range []struct {
+		search Searcher
+		checks []check
 	}{
-		{"/healthz", http.StatusServiceUnavailable, `"status":"starting"`},
-		{"/api/v1/search?q=nhk", http.StatusServiceUnavailable, `"code":"starting"`},
-		{"/?q=nhk", http.StatusServiceUnavailable, "building the search index: 2000 of 100000 works"},
-		{"/works/welcome-to-the-nhk-anime", http.StatusOK, "Welcome to the N.H.K."},
+		{building{}, []check{
+			{"/healthz", http.StatusServiceUnavailable, `"status":"starting"`, "5"},
+			{"/api/v1/search?q=nhk", http.StatusServiceUnavailable, `"code":"starting"`, "5"},
+			{"/?q=nhk", http.StatusServiceUnavailable, "building the search index: 2000 of 100000 works", "5"},
+			{"/works/welcome-to-the-nhk-anime", http.StatusOK, "Welcome to the N.H.K.", ""},
+		}},
+		{damaged{}, []check{
+			{"/healthz", http.StatusServiceUnavailable, `"status":"degraded"`, ""},
+			{"/api/v1/search?q=nhk", http.StatusServiceUnavailable, `"code":"damaged"`, ""},
+			{"/works/welcome-to-the-nhk-anime", http.StatusOK, "Welcome to the N.H.K.", ""},
+		}},
 	} {
-		rec := request(t, s, "GET", tt.path)
-		if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) {
-			t.Errorf("GET %s: %d, want %d with %q in %s", tt.path, rec.Code, tt.status, tt.want, rec.Body)
+		s, err := New(Config{Store: st.store, Search: state.search, Codebook: st.store.Codebook(), Assets: web.FS})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if tt.status == http.StatusServiceUnavailable && rec.Header().Get("Retry-After") != "5" {
-			t.Errorf("GET %s: Retry-After %q, want 5", tt.path, rec.Header().Get("Retry-After"))
+		for _, c := range state.checks {
+			rec := request(t, s, "GET", c.path)
+			if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.want) || rec.Header().Get("Retry-After") != c.retryAfter {
+				t.Errorf("%T: GET %s: %d, Retry-After %q; want %d, %q, with %q in %s",
+					state.search, c.path, rec.Code, rec.Header().Get("Retry-After"), c.status, c.retryAfter, c.want, rec.Body)
+			}
 		}
 	}
 }
