@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/komoru/komoru/catalog"
@@ -20,6 +21,9 @@ type apiError struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// retryAfter, in whole seconds, is the Retry-After header a client
+	// turned away for now is sent; 0 for none.
+	retryAfter int
 }
 
 // httpError is an error a handler raises with its own status, such as a bad
@@ -62,6 +66,9 @@ var sentinels = []struct {
 // minute, and a page that reloads itself need not hammer the server.
 const buildingRetryAfter = 5
 
+// seconds rounds d up to whole seconds, as Retry-After counts.
+func seconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }
+
 // toStatus returns the status and the safe body for err. Internal errors'
 // text is logged, never shown.
 func toStatus(err error) (int, apiError) {
@@ -76,7 +83,7 @@ func toStatus(err error) (int, apiError) {
 	)
 	switch {
 	case errors.As(err, &later):
-		return later.status, apiError{Code: later.code, Message: later.msg}
+		return later.status, apiError{Code: later.code, Message: later.msg, retryAfter: seconds(later.after)}
 	case errors.As(err, &he):
 		return he.status, apiError{Code: he.code, Message: he.msg, Fields: he.fields}
 	case errors.As(err, &ve):
@@ -84,9 +91,10 @@ func toStatus(err error) (int, apiError) {
 	case errors.As(err, &stale):
 		return http.StatusPreconditionFailed, apiError{Code: "stale", Message: stale.Error() + "; reload it and apply your change again"}
 	case errors.As(err, &thr):
-		return http.StatusTooManyRequests, apiError{Code: "throttled", Message: thr.Error()}
+		return http.StatusTooManyRequests, apiError{Code: "throttled", Message: thr.Error(), retryAfter: seconds(thr.RetryAfter)}
 	case errors.As(err, &bld):
-		return http.StatusServiceUnavailable, apiError{Code: "starting", Message: bld.Error() + "; try again in a moment"}
+		return http.StatusServiceUnavailable, apiError{Code: "starting", Message: bld.Error() + "; try again in a moment",
+			retryAfter: buildingRetryAfter}
 	case errors.As(err, &big):
 		return http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Message: fmt.Sprintf("the body is larger than %d bytes", big.Limit)}
 	}
@@ -105,16 +113,8 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		// The request id finds the logged error; its text stays there.
 		body.Message += " (request " + c.GetString("request_id") + ")"
 	}
-	var thr *catalog.ThrottledError
-	var bld *indexer.BuildingError
-	var later *retryLater
-	switch {
-	case errors.As(err, &thr):
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(thr.RetryAfter.Seconds()))))
-	case errors.As(err, &bld):
-		c.Header("Retry-After", strconv.Itoa(buildingRetryAfter))
-	case errors.As(err, &later):
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(later.after.Seconds()))))
+	if body.retryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(body.retryAfter))
 	}
 	if status == statusClientClosed {
 		c.Status(status) // nobody is listening

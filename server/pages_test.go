@@ -215,7 +215,9 @@ func TestSearchPage(t *testing.T) {
 		notWant []string
 	}{
 		{"/", 200, []string{`<input id="q" name="q" type="search" value=""`, `<li class="hit">`, `<svg viewBox="0 0 120 50" role="img" aria-label="Works by decade">`,
-			`name="realism" value="realistic"`, `<option value="relevance" selected>`, `<nav class="pages" aria-label="Pages">`, `rel="next"`}, nil},
+			`name="realism" value="realistic"`, `<option value="relevance" selected>`, `<nav class="pages" aria-label="Pages">`, `rel="next"`,
+			// The search tips name the operators.
+			`<summary>Search tips</summary>`, `<code>NOT otaku</code>`, `<code>nhk OR jellyfish</code>`}, nil},
 		// A facet's own selection does not narrow its counts: the other
 		// realism values still show, and the chip removes the filter.
 		{"/?realism=realistic", 200, []string{`id="f-realism-realistic" name="realism" value="realistic" checked`, `id="f-realism-mixed"`,

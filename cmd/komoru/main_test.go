@@ -56,6 +56,8 @@ func TestExitCodes(t *testing.T) {
 		{"bad body limit", []string{"serve", "--max-body", "0"}, nil, 2, `--max-body must be a size from 1 byte to 1024MiB, such as 1048576, 512KiB or 4MiB, got "0"`},
 		{"body limit in other units", []string{"serve"}, map[string]string{"KOMORU_MAX_BODY": "1GB"}, 2, `--max-body must be a size`},
 		{"body limit too large", []string{"serve", "--max-body", "2048MiB"}, nil, 2, `--max-body must be a size`},
+		{"bad search budget", []string{"serve", "--search-timeout", "forever"}, nil, 2, `--search-timeout must be a duration from`},
+		{"bad search turns", []string{"serve"}, map[string]string{"KOMORU_MAX_SEARCHES": "0"}, 2, `--max-searches must be a number from 1 to`},
 		{"bad format from env", []string{"export"}, map[string]string{"KOMORU_FORMAT": "xml"}, 2, `--format must be jsonl or csv`},
 		{"bad bool from env", []string{"import"}, map[string]string{"KOMORU_SEED": "maybe"}, 2, `$KOMORU_SEED: invalid value "maybe"`},
 		{"import without files", []string{"import", "--data", data}, nil, 2, "name at least one file"},

@@ -145,15 +145,7 @@ func TestServeHoldsIndex(t *testing.T) {
 		<-done
 		t.Errorf("a second komoru serve on the same data dir is still running after 30 s:\n%s", out.String())
 	}
-	resp, err := http.Get("http://" + addr + "/api/v1/search?q=jellyfish")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), `"princess-jellyfish-anime"`) {
-		t.Errorf("search after the refused rebuild: %d %s", resp.StatusCode, body)
-	}
+	searchJellyfish(t, addr, "after the refused rebuild")
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -177,22 +169,25 @@ func TestServeRebuildsOnHangup(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	search := func() bool {
-		resp, err := http.Get("http://" + addr + "/api/v1/search?q=jellyfish")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(body), `"princess-jellyfish-anime"`) {
-			t.Errorf("search while rebuilding: %d %s", resp.StatusCode, body)
-		}
-		return true
-	}
 	waitFor(t, "the rebuilt index swapped in", func() bool {
-		search()
+		searchJellyfish(t, addr, "while rebuilding")
 		after, err := os.Stat(dir)
 		return err == nil && !os.SameFile(before, after)
 	})
-	search()
+	searchJellyfish(t, addr, "after the rebuild")
+}
+
+// searchJellyfish searches the server at addr for jellyfish: it must
+// answer with Princess Jellyfish.
+func searchJellyfish(t *testing.T, addr, when string) {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/api/v1/search?q=jellyfish")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"princess-jellyfish-anime"`) {
+		t.Errorf("search %s: %d %s", when, resp.StatusCode, body)
+	}
 }
