@@ -78,14 +78,25 @@ func (s *Server) recoverPanic(c *gin.Context) {
 	c.Next()
 }
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(c *gin.Context) {
-	h := c.Writer.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-	c.Next()
+// securityHeaders are the headers every response carries.
+var securityHeaders = [][2]string{
+	{"Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+	{"Referrer-Policy", "strict-origin-when-cross-origin"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Frame-Options", "DENY"},
+}
+
+// withSecurityHeaders sets securityHeaders outside Gin, so that the
+// responses Gin writes before any middleware runs (its trailing-slash
+// redirects) carry them too.
+func withSecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for _, kv := range securityHeaders {
+			h.Set(kv[0], kv[1])
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Body limits: an API write is one work's JSON, a few kilobytes (the

@@ -21,6 +21,7 @@ func init() {
 	zeroPages["invite"] = invitePage{}
 	zeroPages["account"] = accountPage{}
 	zeroPages["admin_users"] = adminUsersPage{}
+	zeroPages["admin_index"] = adminIndexPage{}
 }
 
 // signIn posts the sign-in form.
@@ -649,5 +650,43 @@ func TestAdminUsers(t *testing.T) {
 	}
 	if u, _ := st.store.User(ctx, "root"); u.Disabled || u.Role != catalog.RoleAdmin {
 		t.Errorf("the admin changed themselves: %+v", u)
+	}
+}
+
+// TestAdminRebuild: /admin/index says how the index is and asks the
+// follower for a rebuild; a second request while one waits is that one.
+func TestAdminRebuild(t *testing.T) {
+	st := newSite(t)
+	st.user(t, "ada", catalog.RoleAdmin)
+	admin := st.session(t, "ada")
+	page := st.do(t, req{method: "GET", url: "/admin/index", cookie: admin})
+	for _, want := range []string{`<span class="state ok">ok</span>`, "<dd>111</dd>", `action="/admin/index/rebuild"`} {
+		if !strings.Contains(page.Body.String(), want) {
+			t.Errorf("/admin/index has no %s:\n%s", want, page.Body)
+		}
+	}
+	steps := []struct {
+		take     bool // the follower starts the waiting rebuild first
+		location string
+		notice   string
+	}{
+		{false, "/admin/index?rebuild=requested", "Rebuild started."},
+		{false, "/admin/index?rebuild=pending", "A rebuild was already asked for"},
+		{true, "/admin/index?rebuild=requested", "Rebuild started."},
+	}
+	for i, step := range steps {
+		if step.take && !st.rebuilds.take() {
+			t.Fatalf("step %d: no rebuild waits", i)
+		}
+		rec := st.do(t, req{method: "POST", url: "/admin/index/rebuild", form: map[string][]string{}, cookie: admin})
+		if loc := rec.Header().Get("Location"); rec.Code != http.StatusSeeOther || loc != step.location {
+			t.Fatalf("step %d: %d to %q, want 303 to %s", i, rec.Code, loc, step.location)
+		}
+		if page := st.do(t, req{method: "GET", url: step.location, cookie: admin}); !strings.Contains(page.Body.String(), step.notice) {
+			t.Errorf("step %d: %s does not say %q", i, step.location, step.notice)
+		}
+	}
+	if st.rebuilds.asked != len(steps) {
+		t.Errorf("%d requests reached the follower, want %d", st.rebuilds.asked, len(steps))
 	}
 }

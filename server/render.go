@@ -24,6 +24,7 @@ var pageFiles = map[string]string{
 	"invite":      "invite.tmpl",
 	"account":     "account.tmpl",
 	"admin_users": "admin_users.tmpl",
+	"admin_index": "admin_index.tmpl",
 	// Editing.
 	"edit": "edit.tmpl",
 	// History and review.

@@ -79,6 +79,8 @@ var roleTable = []struct {
 		want: [nColumns]int{401, 403, 403, 422, 401, 401, 401}},
 	{method: "POST", path: "/admin/users/{name}", form: map[string][]string{"action": {"role"}, "role": {"curator"}},
 		want: [nColumns]int{401, 403, 403, 303, 401, 401, 401}},
+	{method: "POST", path: "/admin/index/rebuild", form: map[string][]string{},
+		want: [nColumns]int{401, 403, 403, 303, 401, 401, 401}},
 	{method: "POST", path: "/account/tokens", form: map[string][]string{"name": {"t"}, "expires": {"90"}},
 		want: [nColumns]int{401, 200, 200, 200, 401, 401, 401}},
 	// Token 1 is none of theirs.
@@ -101,6 +103,8 @@ var roleTable = []struct {
 	{method: "GET", path: "/account",
 		want: [nColumns]int{toLogin, 200, 200, 200, toLogin, toLogin, 401}},
 	{method: "GET", path: "/admin/users",
+		want: [nColumns]int{toLogin, 403, 403, 200, toLogin, toLogin, 401}},
+	{method: "GET", path: "/admin/index",
 		want: [nColumns]int{toLogin, 403, 403, 200, toLogin, toLogin, 401}},
 }
 

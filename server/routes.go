@@ -21,7 +21,7 @@ func (s *Server) routes() http.Handler {
 	// komoru is served directly, or behind the proxies the operator names
 	// (--trusted-proxy); no one else's forwarding header is trusted.
 	_ = r.SetTrustedProxies(s.trusted)
-	r.Use(s.requestID, s.accessLog, s.recoverPanic, securityHeaders, s.crossOrigin, s.limitBody, s.authenticate)
+	r.Use(s.requestID, s.accessLog, s.recoverPanic, s.crossOrigin, s.limitBody, s.authenticate)
 	var (
 		contributor = s.requireRole(catalog.RoleContributor)
 		curator     = s.requireRole(catalog.RoleCurator)
@@ -67,6 +67,8 @@ func (s *Server) routes() http.Handler {
 	r.GET("/admin/users", admin, s.handle(s.pageAdminUsers))
 	r.POST("/admin/users", admin, s.handle(s.postAdminAddUser))
 	r.POST("/admin/users/:name", admin, s.handle(s.postAdminUser))
+	r.GET("/admin/index", admin, s.handle(s.pageAdminIndex))
+	r.POST("/admin/index/rebuild", admin, s.handle(s.postAdminRebuild))
 
 	// Editing: contributors' saves become proposals, curators' revisions.
 	r.GET("/works/new", contributor, s.handle(s.pageNewWork))

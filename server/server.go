@@ -48,6 +48,9 @@ type Config struct {
 	SearchLimits SearchLimits
 	// Index, if set, is caught up after every write.
 	Index Indexer
+	// Rebuild, if set, rebuilds the search index when an admin asks
+	// (/admin/index).
+	Rebuild Rebuilder
 	// TrustedProxies are the addresses or CIDR prefixes of reverse proxies
 	// in front of komoru: their X-Forwarded-For names the client (for
 	// sign-in throttling), and requests through them get Secure cookies.
@@ -77,6 +80,7 @@ type Server struct {
 	store   catalog.Store
 	search  Searcher
 	index   Indexer
+	rebuild Rebuilder
 	now     func() time.Time
 	pwp     password.Params
 	proxies []netip.Prefix
@@ -121,7 +125,7 @@ func New(cfg Config) (*Server, error) {
 		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return nil, fmt.Errorf("server: the public URL must be http or https with a host and no path, such as https://komoru.example, got %q", cfg.PublicURL)
 	}
-	s := &Server{store: cfg.Store, search: cfg.Search, index: cfg.Index, cb: cfg.Codebook, log: cfg.Logger,
+	s := &Server{store: cfg.Store, search: cfg.Search, index: cfg.Index, rebuild: cfg.Rebuild, cb: cfg.Codebook, log: cfg.Logger,
 		now: cfg.Now, pwp: cfg.Password, csrf: http.NewCrossOriginProtection(), trusted: cfg.TrustedProxies,
 		maxAPIBody: cfg.MaxAPIBody, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
 	var err error
@@ -135,7 +139,7 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = parsePages(cfg.Assets, s.static); err != nil {
 		return nil, err
 	}
-	s.handler = headAsGet(s.routes())
+	s.handler = withSecurityHeaders(headAsGet(s.routes()))
 	return s, nil
 }
 

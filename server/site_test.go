@@ -24,8 +24,9 @@ import (
 // up, the real router, and a clock the test moves.
 type site struct {
 	*Server
-	store *sqlite.Store
-	ix    *indexer.Index
+	store    *sqlite.Store
+	ix       *indexer.Index
+	rebuilds *rebuildRequests // what admins asked of /admin/index
 
 	mu  sync.Mutex
 	now time.Time
@@ -55,13 +56,39 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	st := &site{store: store, ix: ix, now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
+	st := &site{store: store, ix: ix, now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC), rebuilds: &rebuildRequests{}}
 	st.Server, err = New(Config{Store: store, Search: ix, Index: ix, Codebook: store.Codebook(), Assets: web.FS,
-		Password: fastHash, Now: st.clock, PublicURL: "http://example.com"})
+		Password: fastHash, Now: st.clock, PublicURL: "http://example.com", Rebuild: st.rebuilds})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// rebuildRequests counts an admin's requests to rebuild the index and
+// holds one until taken, as cmd/komoru's follower does.
+type rebuildRequests struct {
+	mu      sync.Mutex
+	asked   int
+	waiting bool
+}
+
+func (r *rebuildRequests) RequestRebuild() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.asked++
+	was := r.waiting
+	r.waiting = true
+	return !was
+}
+
+// take starts the rebuild that waits, if one does.
+func (r *rebuildRequests) take() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	was := r.waiting
+	r.waiting = false
+	return was
 }
 
 func (st *site) clock() time.Time {

@@ -53,7 +53,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// The follower stops, and is waited for, before the index closes.
 	indexCtx, stopIndex := context.WithCancel(ctx)
 	followed := make(chan error, 1)
-	go func() { followed <- followIndex(indexCtx, pending, log) }()
+	rebuilds := make(rebuildRequests, 1)
+	go func() { followed <- followIndex(indexCtx, pending, rebuilds, log) }()
 	defer func() {
 		stopIndex()
 		<-followed // its error is logged where it happens
@@ -78,7 +79,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	srv, err := server.New(server.Config{Store: store, Search: pending, Index: pending, Codebook: store.Codebook(),
 		Assets: web.FS, Logger: log, TrustedProxies: cfg.trustedProxies(), MaxAPIBody: maxBody, PublicURL: public,
-		SearchLimits: limits})
+		SearchLimits: limits, Rebuild: rebuilds})
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -92,7 +93,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	n, _ := store.Count(ctx)
 	log.Info("serving komoru", "addr", ln.Addr().String(), "url", public, "data", cfg.data, "works", n)
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(server.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return err
@@ -110,10 +111,25 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// rebuildRequests carries an admin's requests to rebuild the index
+// (server.Rebuilder) to followIndex; it holds one, so requests made while
+// one waits are that one.
+type rebuildRequests chan struct{}
+
+func (r rebuildRequests) RequestRebuild() bool {
+	select {
+	case r <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
 // followIndex waits for the index to open, then follows the catalog's
-// changes and rebuilds the index on SIGHUP (beside the old one, which
-// answers until the swap), until ctx ends; it closes the index.
-func followIndex(ctx context.Context, pending *indexer.Pending, log *slog.Logger) error {
+// changes and rebuilds the index on SIGHUP or an admin's request (beside
+// the old one, which answers until the swap), until ctx ends; it closes
+// the index.
+func followIndex(ctx context.Context, pending *indexer.Pending, requests rebuildRequests, log *slog.Logger) error {
 	// Waited for even after ctx ends (which ends the opening too): the
 	// opening reads the catalog, which closes after this returns.
 	ix, err := pending.Wait(context.WithoutCancel(ctx))
@@ -136,18 +152,21 @@ func followIndex(ctx context.Context, pending *indexer.Pending, log *slog.Logger
 	defer rebuilding.Wait() // before the index closes
 	rebuilding.Go(func() {
 		for {
+			why := "SIGHUP"
 			select {
 			case <-ctx.Done():
 				return
 			case <-hup:
-				log.Info("SIGHUP: rebuilding the search index")
-				start := time.Now()
-				if err := ix.Rebuild(ctx); err != nil {
-					log.Error("rebuilding the search index", "error", err)
-					continue
-				}
-				log.Info("search index rebuilt", "works", ix.Count(), "seconds", time.Since(start).Seconds())
+			case <-requests:
+				why = "an admin's request"
 			}
+			log.Info("rebuilding the search index", "on", why)
+			start := time.Now()
+			if err := ix.Rebuild(ctx); err != nil {
+				log.Error("rebuilding the search index", "error", err)
+				continue
+			}
+			log.Info("search index rebuilt", "works", ix.Count(), "seconds", time.Since(start).Seconds())
 		}
 	})
 	return ix.Follow(ctx, followEvery)

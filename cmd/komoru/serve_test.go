@@ -155,26 +155,58 @@ func TestServeHoldsIndex(t *testing.T) {
 	}
 }
 
-// TestServeRebuildsOnHangup: SIGHUP makes a running server rebuild its
-// index beside the old one and swap it in (a new directory), answering
-// searches before, during and after.
-func TestServeRebuildsOnHangup(t *testing.T) {
-	data := filepath.Join(t.TempDir(), "data")
-	cmd, addr, _ := startServe(t, data)
-	dir := filepath.Join(data, indexDir)
-	before, err := os.Stat(dir)
-	if err != nil {
-		t.Fatal(err)
+// TestServeRebuilds: SIGHUP, or an admin's request on /admin/index, makes
+// a running server rebuild its index beside the old one and swap it in (a
+// new directory), answering searches before, during and after.
+func TestServeRebuilds(t *testing.T) {
+	tests := []struct {
+		name string
+		ask  func(t *testing.T, cmd *exec.Cmd, addr, data string)
+	}{
+		{"SIGHUP", func(t *testing.T, cmd *exec.Cmd, addr, data string) {
+			if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"an admin's request", func(t *testing.T, cmd *exec.Cmd, addr, data string) {
+			environ := map[string]string{"KOMORU_DATA": data}
+			if code, _, stderr := komoru(t, "", environ, "user", "add", "ann", "--role", "admin"); code != 0 {
+				t.Fatalf("user add: %d %s", code, stderr)
+			}
+			code, token, stderr := komoru(t, "", environ, "token", "create", "ann")
+			if code != 0 {
+				t.Fatalf("token create: %d %s", code, stderr)
+			}
+			req, _ := http.NewRequest("POST", "http://"+addr+"/admin/index/rebuild", nil)
+			req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+			resp, err := http.DefaultTransport.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/admin/index?rebuild=requested" {
+				t.Fatalf("POST /admin/index/rebuild: %d to %q, want 303 to /admin/index?rebuild=requested", resp.StatusCode, loc)
+			}
+		}},
 	}
-	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
-		t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := filepath.Join(t.TempDir(), "data")
+			cmd, addr, _ := startServe(t, data)
+			dir := filepath.Join(data, indexDir)
+			before, err := os.Stat(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.ask(t, cmd, addr, data)
+			waitFor(t, "the rebuilt index swapped in", func() bool {
+				searchJellyfish(t, addr, "while rebuilding")
+				after, err := os.Stat(dir)
+				return err == nil && !os.SameFile(before, after)
+			})
+			searchJellyfish(t, addr, "after the rebuild")
+		})
 	}
-	waitFor(t, "the rebuilt index swapped in", func() bool {
-		searchJellyfish(t, addr, "while rebuilding")
-		after, err := os.Stat(dir)
-		return err == nil && !os.SameFile(before, after)
-	})
-	searchJellyfish(t, addr, "after the rebuild")
 }
 
 // searchJellyfish searches the server at addr for jellyfish: it must
