@@ -207,6 +207,25 @@ func TestCodingForms(t *testing.T) {
 	}
 }
 
+// TestCodingShortForm: the short form of codings, written by hand for
+// codebook ids, is what encoding/json writes, for ids and for any other
+// text (which it escapes).
+func TestCodingShortForm(t *testing.T) {
+	for _, c := range []Coding{
+		{}, {Value: "realistic"}, {Value: "social_anxiety"}, {Value: "x-1"},
+		{Value: `a"b`}, {Value: "<mark>"}, {Value: "ひきこもり"}, {Value: "a b"},
+		{Values: []string{}}, {Values: []string{"family", "school"}}, {Values: []string{"ok", `bad\`}},
+	} {
+		want, _ := json.Marshal(c.Values)
+		if !c.IsSet() {
+			want, _ = json.Marshal(c.Value)
+		}
+		if got, err := c.MarshalJSON(); err != nil || string(got) != string(want) {
+			t.Errorf("MarshalJSON(%+v) = %s, %v; want %s", c, got, err, want)
+		}
+	}
+}
+
 func TestCanonicalRoundTrip(t *testing.T) {
 	w := validWork()
 	b, err := w.MarshalCanonical()

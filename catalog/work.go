@@ -110,6 +110,9 @@ type codingObject struct {
 // MarshalJSON writes the short form where it loses nothing.
 func (c Coding) MarshalJSON() ([]byte, error) {
 	if c.Evidence == "" && !c.Spoiler {
+		if b, ok := appendPlainCoding(nil, c); ok {
+			return b, nil
+		}
 		if c.IsSet() {
 			return json.Marshal(c.Values)
 		}
@@ -141,6 +144,38 @@ func (c Coding) MarshalJSON() ([]byte, error) {
 	}
 	o.Value = &c.Value
 	return json.Marshal(o)
+}
+
+// appendPlainCoding appends the short form of a coding whose values are
+// codebook ids (letters, digits, "_" and "-": nothing JSON escapes),
+// false for any other. Search responses write a score of codings a hit,
+// and encoding/json took a tenth of such a response's time on them.
+func appendPlainCoding(b []byte, c Coding) ([]byte, bool) {
+	plain := func(v string) bool {
+		for i := 0; i < len(v); i++ {
+			if ch := v[i]; !('a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9' || ch == '_' || ch == '-') {
+				return false
+			}
+		}
+		return true
+	}
+	if !c.IsSet() {
+		if !plain(c.Value) {
+			return b, false
+		}
+		return append(append(append(b, '"'), c.Value...), '"'), true
+	}
+	b = append(b, '[')
+	for i, v := range c.Values {
+		if !plain(v) {
+			return b, false
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, '"'), v...), '"')
+	}
+	return append(b, ']'), true
 }
 
 // UnmarshalJSON reads a string, a list, or the object form. Its errors are

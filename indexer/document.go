@@ -79,10 +79,6 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	hb, err := json.Marshal(newHighlightSource(w, cb))
-	if err != nil {
-		return nil, err
-	}
 	doc := map[string]any{
 		"_type":       docType,
 		fieldTitle:    titles,
@@ -91,7 +87,8 @@ func newDocument(w *catalog.Work, cb *catalog.Codebook, m meta) (map[string]any,
 		fieldYear:     float64(w.Year),
 		fieldMeta:     string(mb),
 		fieldSynopsis: w.Synopsis,
-		fieldMatched:  string(hb),
+		fieldMatched:  newHighlightSource(w, cb).encode(),
+		fieldTitles:   storedTitles{Title: w.Title, Original: w.OriginalTitle}.encode(),
 	}
 	if w.OriginalTitle != "" {
 		// "N・H・Kにようこそ" is also indexed as "NHKにようこそ": fans leave

@@ -1,7 +1,6 @@
 package indexer
 
 import (
-	"encoding/json"
 	"html"
 	"strings"
 
@@ -24,19 +23,69 @@ const (
 const evidenceFragment = 160
 
 // matchedSource is what a hit's highlights draw on besides its title,
-// synopsis and codes, stored with the document as JSON (fieldMatched): it
-// is read for the page's hits only, and kept out of meta, which is read
-// for every work on open and for every candidate the ranking sorts.
+// synopsis and codes, stored with the document (fieldMatched): it is read
+// for the page's hits only, and kept out of meta, which is read for every
+// work on open.
 type matchedSource struct {
-	AltTitles []string         `json:"a,omitempty"` // romanized and alternate titles
-	Names     []string         `json:"n,omitempty"` // creators, then characters
-	Evidence  []evidenceSource `json:"e,omitempty"` // in codebook order
+	AltTitles []string         // romanized and alternate titles
+	Names     []string         // creators, then characters
+	Evidence  []evidenceSource // in codebook order
 }
 
 // evidenceSource is one coding's evidence.
 type evidenceSource struct {
-	Dim  string `json:"d"`
-	Text string `json:"t"`
+	Dim  string
+	Text string
+}
+
+// A stored matchedSource is records split by recordSep, each a kind
+// letter and its fields split by fieldSep: reading it is a split, where
+// JSON took a tenth of a search's time. A work's texts hold no control
+// characters (catalog validation refuses them), so the separators are
+// never in a text.
+const (
+	recordSep = "\x1e"
+	fieldSep  = "\x1f"
+)
+
+func (s matchedSource) encode() string {
+	var b strings.Builder
+	add := func(fields ...string) {
+		if b.Len() > 0 {
+			b.WriteString(recordSep)
+		}
+		b.WriteString(strings.Join(fields, fieldSep))
+	}
+	for _, t := range s.AltTitles {
+		add("a", t)
+	}
+	for _, n := range s.Names {
+		add("n", n)
+	}
+	for _, e := range s.Evidence {
+		add("e", e.Dim, e.Text)
+	}
+	return b.String()
+}
+
+// decodeMatched reads a stored matchedSource; a record it does not know
+// is left out (a bad value shows fewer highlights, no more).
+func decodeMatched(v string) matchedSource {
+	var s matchedSource
+	for rec := range strings.SplitSeq(v, recordSep) {
+		kind, rest, _ := strings.Cut(rec, fieldSep)
+		switch kind {
+		case "a":
+			s.AltTitles = append(s.AltTitles, rest)
+		case "n":
+			s.Names = append(s.Names, rest)
+		case "e":
+			if dim, text, ok := strings.Cut(rest, fieldSep); ok {
+				s.Evidence = append(s.Evidence, evidenceSource{Dim: dim, Text: text})
+			}
+		}
+	}
+	return s
 }
 
 func newHighlightSource(w *catalog.Work, cb *catalog.Codebook) matchedSource {
@@ -73,21 +122,18 @@ func newHighlightSource(w *catalog.Work, cb *catalog.Codebook) matchedSource {
 // highlights are the highlights of hit h (ordinal o, its title and
 // portrayal set): for each kind of text, the texts where the query's
 // terms are, marked. Kinds with no match are left out; nil if none.
-func (ix *Index) highlights(snap *snapshot, st *state, o uint32, h *Hit, ht *highlightTerms) map[string][]string {
+func (ix *Index) highlights(doc storedDoc, st *state, o uint32, h *Hit, ht *highlightTerms) map[string][]string {
 	an := ix.textAnalyzer()
 	out := map[string][]string{}
 	if t, ok := highlight(an, h.Title, ht, 0); ok {
 		out[HighlightTitle] = []string{t}
 	}
-	if syn, err := snap.stored(o, fieldSynopsis); err == nil && syn != "" {
+	if syn := doc.synopsis; syn != "" {
 		if t, ok := highlight(an, syn, ht, synopsisFragment); ok {
 			out[HighlightSynopsis] = []string{t}
 		}
 	}
-	var src matchedSource
-	if sb, err := snap.stored(o, fieldMatched); err == nil && sb != "" {
-		_ = json.Unmarshal([]byte(sb), &src) // a bad value shows fewer highlights, no more
-	}
+	src := decodeMatched(doc.matched)
 	addAll(out, HighlightAltTitles, highlightEach(an, src.AltTitles, ht))
 	addAll(out, HighlightNames, highlightEach(an, src.Names, ht))
 	addAll(out, HighlightTopics, ix.topicHighlights(an, st, o, h, ht))

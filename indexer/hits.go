@@ -1,7 +1,6 @@
 package indexer
 
 import (
-	"encoding/json"
 	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -66,18 +65,16 @@ func (s *state) pick(bm *roaring.Bitmap, c int, order, rank []uint32, byID bool,
 	return out
 }
 
-// hit builds the hit of one ordinal.
-func (ix *Index) hit(snap *snapshot, st *state, o uint32, ht *highlightTerms) Hit {
+// hit builds the hit of one ordinal; with synopses, its synopsis as plain
+// text when no highlight shows it (Query.Synopses).
+func (ix *Index) hit(snap *snapshot, st *state, o uint32, ht *highlightTerms, synopses bool) Hit {
 	d := &st.docs[o]
 	h := Hit{ID: st.ids[o], Year: d.year}
 	// Titles are read from the stored document: only a page of hits
 	// needs them, so they are not kept in memory.
-	if mb, err := snap.stored(o, fieldMeta); err == nil {
-		var m meta
-		if json.Unmarshal([]byte(mb), &m) == nil {
-			h.Title, h.OriginalTitle = m.Title, m.Original
-		}
-	}
+	doc, _ := snap.doc(o) // a document that cannot be read shows its id
+	t := decodeTitles(doc.titles)
+	h.Title, h.OriginalTitle = t.Title, t.Original
 	if ms := st.valuesOf(o, catalog.FacetMedium); len(ms) > 0 {
 		h.Medium = ms[0]
 	}
@@ -92,7 +89,10 @@ func (ix *Index) hit(snap *snapshot, st *state, o uint32, ht *highlightTerms) Hi
 		}
 	}
 	if ht != nil {
-		h.Highlights = ix.highlights(snap, st, o, &h, ht)
+		h.Highlights = ix.highlights(doc, st, o, &h, ht)
+	}
+	if synopses && len(h.Highlights[HighlightSynopsis]) == 0 {
+		h.Synopsis = doc.synopsis
 	}
 	return h
 }

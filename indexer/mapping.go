@@ -27,6 +27,7 @@ const (
 	fieldMeta     = "meta"     // stored only: what the index keeps in memory
 	fieldSynopsis = "synopsis" // stored only: for highlights
 	fieldMatched  = "matched"  // stored only: alternate titles, names and evidence, for highlights
+	fieldTitles   = "titles"   // stored only: title and original title, for hits and the exactness rule
 )
 
 // textAnalyzer is English with stemming, as Bleve's "en", plus accent
@@ -51,7 +52,7 @@ const keywordsAnalyzer = "komoru_keywords"
 
 // schemaVersion changes whenever the mapping or the documents change
 // shape; an index of another version is rebuilt on open.
-const schemaVersion = "komoru-index-9"
+const schemaVersion = "komoru-index-10"
 
 // textFields are the Latin-script fields a query word is matched against,
 // the first (titles) ranking above the others; phraseFields those with
@@ -142,6 +143,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fieldMeta, stored())
 	dm.AddFieldMappingsAt(fieldSynopsis, stored())
 	dm.AddFieldMappingsAt(fieldMatched, stored())
+	dm.AddFieldMappingsAt(fieldTitles, stored())
 	// No "_all" field: queries name their fields, and composing it cost
 	// a fifth of building a segment.
 	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())

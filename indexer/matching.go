@@ -526,9 +526,63 @@ var attrOf = map[string]int{
 	fieldBody:    attrBody,
 }
 
+// unitKey names what termUnit computes.
+type unitKey struct {
+	term, raw string
+	o         wordOpts
+}
+
+// cachedUnit is a unit termUnit made, with the terms it marked for
+// highlighting.
+type cachedUnit struct {
+	u  unit
+	hl []string
+}
+
+// size is about how many bytes the unit's bitmaps take.
+func (c cachedUnit) size() uint64 {
+	n := c.u.all.GetSizeInBytes() + c.u.primary.GetSizeInBytes()
+	for _, b := range c.u.typos {
+		n += b.GetSizeInBytes()
+	}
+	for _, b := range c.u.attrs {
+		n += b.GetSizeInBytes()
+	}
+	if c.u.whole != nil {
+		n += c.u.whole.GetSizeInBytes()
+	}
+	return n
+}
+
 // termUnit matches one analyzed term, and its near misses, completions
-// and long-vowel spellings as o allows (see wordTerms), in every text field.
+// and long-vowel spellings as o allows (see wordTerms), in every text
+// field. A frequent word's unit is costly to make (a dozen bitmaps of
+// many works) and the same in every search of a snapshot, so it is made
+// once a snapshot: units are not changed once made.
 func (ix *Index) termUnit(snap *snapshot, term, raw string, o wordOpts, hl map[string]bool) (unit, error) {
+	key := unitKey{term, raw, o}
+	if c, ok := snap.unitCache.get(key); ok {
+		for _, t := range c.hl {
+			hl[t] = true
+		}
+		return c.u, nil
+	}
+	marked := map[string]bool{}
+	u, err := ix.makeTermUnit(snap, term, raw, o, marked)
+	if err != nil {
+		return u, err
+	}
+	c := cachedUnit{u: u, hl: make([]string, 0, len(marked))}
+	for t := range marked {
+		hl[t] = true
+		c.hl = append(c.hl, t)
+	}
+	snap.unitCache.put(key, c, c.size(), unitCacheBytes)
+	return u, nil
+}
+
+// makeTermUnit is termUnit, uncached.
+func (ix *Index) makeTermUnit(snap *snapshot, term, raw string, o wordOpts, hl map[string]bool) (unit, error) {
 	u := newUnit()
 	u.whole = roaring.New()
 	u.terms = map[string][]string{}

@@ -109,7 +109,8 @@ func loadSavedState(dir string, st *state, seq int64) error {
 		}
 		o := uint32(i)
 		st.ordOf[id] = o
-		d := docInfo{titleKey: ss.Titles[i], year: int(ss.Years[i]), codes: ss.Codes[i]}
+		d := newDocInfo(ss.Titles[i], int(ss.Years[i]))
+		d.codes = ss.Codes[i]
 		for j, c := range d.codes {
 			if int(c) >= len(codes) {
 				return errors.New("state file: bad code")

@@ -2,7 +2,6 @@ package indexer
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"unicode"
@@ -296,32 +295,23 @@ func (r *ranker) equalTitles(b *roaring.Bitmap) (*roaring.Bitmap, error) {
 			}
 		}
 		o := it.Next()
-		title := r.st.docs[o].titleKey
+		key := r.st.docs[o].equalKey
 		if native {
 			m, err := r.meta(o)
 			if err != nil {
 				return nil, err
 			}
-			title = m.Original
-		} else if len(title) > 2*len(r.tm.key)+8 {
-			continue // too long to be equal once punctuation is gone
+			key = equalKey(m.Original)
 		}
-		if equalKey(title) == r.tm.key {
+		if key == r.tm.key {
 			eq.Add(o)
 		}
 	}
 	return eq, nil
 }
 
-// meta reads the stored meta of an ordinal.
-func (r *ranker) meta(o uint32) (meta, error) {
-	var m meta
-	mb, err := r.snap.stored(o, fieldMeta)
-	if err != nil {
-		return m, err
-	}
-	return m, json.Unmarshal([]byte(mb), &m)
-}
+// meta reads the stored titles of an ordinal.
+func (r *ranker) meta(o uint32) (storedTitles, error) { return r.snap.titles(o) }
 
 // equalKey reduces a title or a query for comparison: folded, dotted
 // initials run together, its runs of letters and digits joined by one

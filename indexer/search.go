@@ -91,16 +91,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (_ *Result, err error) {
 		ht = newHighlightTerms(tm.terms)
 	}
 	for i, o := range page {
-		h := ix.hit(snap, st, o, ht)
+		h := ix.hit(snap, st, o, ht, q.Synopses)
 		if i < len(why) {
 			h.Ranking = why[i]
-		}
-		if q.Synopses && len(h.Highlights[HighlightSynopsis]) == 0 {
-			syn, err := snap.stored(o, fieldSynopsis)
-			if err != nil {
-				return nil, err
-			}
-			h.Synopsis = syn
 		}
 		out.Hits = append(out.Hits, h)
 	}

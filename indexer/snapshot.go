@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -30,6 +32,11 @@ type snapshot struct {
 	// (0: none) and document number.
 	whereSeg   []uint16
 	whereLocal []uint32
+
+	// The ordinal bitmaps of large postings lists, and the units of
+	// words (termUnit), each computed once per snapshot.
+	postingsCache snapshotCache[fieldTerm, *roaring.Bitmap]
+	unitCache     snapshotCache[unitKey, cachedUnit]
 }
 
 // segMaps caches the document-number → ordinal map of each segment.
@@ -116,82 +123,174 @@ func (s *snapshot) ordOfGlobal(n uint64) uint32 {
 
 // postings adds to into the ordinals of the live documents that have
 // any of terms in field. It reads the postings lists' own bitmaps: no
-// scoring, no per-hit document. Ordinals are gathered in a dense bitset
-// first, which is much faster than adding them one by one to a roaring
-// bitmap in the segment's (not the ordinals') order.
+// scoring, no per-hit document. A large list's ordinals are gathered in
+// a dense bitset, much faster than adding them one by one to a roaring
+// bitmap in the segment's (not the ordinals') order, and kept in the
+// snapshot's cache: a frequent word costs its translation once per
+// snapshot rather than once per search.
 func (s *snapshot) postings(field string, terms []string, into *roaring.Bitmap) error {
 	if len(terms) == 0 {
 		return nil
 	}
-	var bits []uint64
-	set := func(o uint32) {
-		if o == noOrd {
-			return
-		}
-		if bits == nil {
-			bits = make([]uint64, (s.maxOrd+64)/64)
-		}
-		if int(o>>6) < len(bits) {
-			bits[o>>6] |= 1 << (o & 63)
-		}
-	}
+	dicts := make([]segment.TermDictionary, len(s.segs))
 	for i, ss := range s.segs {
-		dict, err := ss.Segment().Dictionary(field)
+		d, err := ss.Segment().Dictionary(field)
 		if err != nil {
 			return err
 		}
-		if dict == nil {
+		dicts[i] = d
+	}
+	var small []uint32 // the ordinals of small lists, added at once
+	pls := make([]segment.PostingsList, len(s.segs))
+	for _, t := range terms {
+		if bm, ok := s.postingsCache.get(fieldTerm{field, t}); ok {
+			into.Or(bm)
 			continue
 		}
-		m := s.maps[i]
-		for _, t := range terms {
-			pl, err := dict.PostingsList([]byte(t), ss.Deleted(), nil)
+		count := uint64(0)
+		for i, d := range dicts {
+			pls[i] = nil
+			if d == nil {
+				continue
+			}
+			pl, err := d.PostingsList([]byte(t), s.segs[i].Deleted(), nil)
 			if err != nil {
 				return err
 			}
-			if pl == nil || pl.Count() == 0 {
-				continue
-			}
-			it := pl.Iterator(false, false, false, nil)
-			if opt, ok := it.(segment.OptimizablePostingsIterator); ok {
-				if n, ok := opt.DocNum1Hit(); ok {
-					if n < uint64(len(m)) {
-						set(m[n])
-					}
-					continue
-				}
-				if bm := opt.ActualBitmap(); bm != nil {
-					bi := bm.ManyIterator()
-					var buf [256]uint32
-					for k := bi.NextMany(buf[:]); k > 0; k = bi.NextMany(buf[:]) {
-						for _, n := range buf[:k] {
-							if int(n) < len(m) {
-								set(m[n])
-							}
-						}
-					}
-					continue
-				}
-			}
-			for {
-				p, err := it.Next()
-				if err != nil {
-					return err
-				}
-				if p == nil {
-					break
-				}
-				if n := p.Number(); n < uint64(len(m)) {
-					set(m[n])
-				}
+			if pl != nil {
+				pls[i] = pl
+				count += pl.Count()
 			}
 		}
+		switch {
+		case count == 0:
+		case count < cacheFrom:
+			var err error
+			if small, err = s.ordinals(pls, small, nil); err != nil {
+				return err
+			}
+		default:
+			bits := make([]uint64, (s.maxOrd+64)/64)
+			if _, err := s.ordinals(pls, nil, bits); err != nil {
+				return err
+			}
+			bm := roaring.FromDense(bits, false)
+			s.postingsCache.put(fieldTerm{field, t}, bm, bm.GetSizeInBytes(), postingsCacheBytes)
+			into.Or(bm)
+		}
 	}
-	if bits != nil {
-		into.Or(roaring.FromDense(bits, false))
+	if len(small) > 0 {
+		slices.Sort(small)
+		into.AddMany(small)
 	}
 	return nil
 }
+
+// cacheFrom is the smallest postings list, in documents, that postings
+// keeps in the snapshot's cache: below it, translating is cheaper than
+// the cache's bookkeeping. A variable for tests, which lower it.
+var cacheFrom uint64 = 512
+
+// ordinals reads the postings lists of one term, one per segment (nil for
+// none), and adds their documents' ordinals to list, or sets them in
+// bits when bits is not nil.
+func (s *snapshot) ordinals(pls []segment.PostingsList, list []uint32, bits []uint64) ([]uint32, error) {
+	add := func(o uint32) {
+		switch {
+		case o == noOrd:
+		case bits != nil:
+			if int(o>>6) < len(bits) {
+				bits[o>>6] |= 1 << (o & 63)
+			}
+		default:
+			list = append(list, o)
+		}
+	}
+	for i, pl := range pls {
+		if pl == nil || pl.Count() == 0 {
+			continue
+		}
+		m := s.maps[i]
+		it := pl.Iterator(false, false, false, nil)
+		if opt, ok := it.(segment.OptimizablePostingsIterator); ok {
+			if n, ok := opt.DocNum1Hit(); ok {
+				if n < uint64(len(m)) {
+					add(m[n])
+				}
+				continue
+			}
+			if bm := opt.ActualBitmap(); bm != nil {
+				bi := bm.ManyIterator()
+				var buf [256]uint32
+				for k := bi.NextMany(buf[:]); k > 0; k = bi.NextMany(buf[:]) {
+					for _, n := range buf[:k] {
+						if int(n) < len(m) {
+							add(m[n])
+						}
+					}
+				}
+				continue
+			}
+		}
+		for {
+			p, err := it.Next()
+			if err != nil {
+				return list, err
+			}
+			if p == nil {
+				break
+			}
+			if n := p.Number(); n < uint64(len(m)) {
+				add(m[n])
+			}
+		}
+	}
+	return list, nil
+}
+
+// snapshotCache holds values a snapshot's searches compute alike, up to
+// a budget of bytes: a snapshot lives until the next change, and its first
+// searches fill what the next ones read. Values are shared: readers must
+// not change them.
+type snapshotCache[K comparable, V any] struct {
+	mu    sync.RWMutex
+	m     map[K]V
+	bytes uint64
+}
+
+func (c *snapshotCache[K, V]) get(k K) (V, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+// put keeps v unless the cache is full: what the snapshot's first
+// searches asked for stays, which for its short life is as good as any
+// eviction.
+func (c *snapshotCache[K, V]) put(k K, v V, size, budget uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bytes+size > budget {
+		return
+	}
+	if c.m == nil {
+		c.m = map[K]V{}
+	}
+	if _, ok := c.m[k]; !ok {
+		c.m[k] = v
+		c.bytes += size
+	}
+}
+
+type fieldTerm struct{ field, term string }
+
+// Cache budgets of one snapshot. At 100,000 works a frequent word's
+// bitmap is 8 to 16 KiB, and a word's unit a few of them.
+const (
+	postingsCacheBytes = 32 << 20
+	unitCacheBytes     = 32 << 20
+)
 
 // Levenshtein automaton builders, one per distance; they are costly to
 // make and safe to share. Two letters swapped are one typo (Damerau), as
@@ -325,6 +424,52 @@ func (s *snapshot) stored(o uint32, field string) (string, error) {
 		return true
 	})
 	return v, err
+}
+
+// storedDoc is what a hit reads of its stored document, gathered in one
+// visit: each visit decompresses the document's stored fields.
+type storedDoc struct {
+	titles, synopsis, matched string
+}
+
+// doc reads the stored fields a hit shows of an ordinal.
+func (s *snapshot) doc(o uint32) (storedDoc, error) {
+	var d storedDoc
+	if o >= uint32(len(s.whereSeg)) || s.whereSeg[o] == 0 {
+		return d, errors.New("no document")
+	}
+	err := s.segs[s.whereSeg[o]-1].Segment().VisitStoredFields(uint64(s.whereLocal[o]), func(f string, _ byte, value []byte, _ []uint64) bool {
+		switch f {
+		case fieldTitles:
+			d.titles = string(value)
+		case fieldSynopsis:
+			d.synopsis = string(value)
+		case fieldMatched:
+			d.matched = string(value)
+		}
+		return true
+	})
+	return d, err
+}
+
+// storedTitles are a work's title and original title, stored as one
+// value (fieldTitles): a hit shows them, and the exactness rule compares
+// them with the query.
+type storedTitles struct {
+	Title, Original string
+}
+
+func (t storedTitles) encode() string { return t.Title + fieldSep + t.Original }
+
+func decodeTitles(v string) storedTitles {
+	title, original, _ := strings.Cut(v, fieldSep)
+	return storedTitles{Title: title, Original: original}
+}
+
+// titles reads the stored titles of an ordinal.
+func (s *snapshot) titles(o uint32) (storedTitles, error) {
+	v, err := s.stored(o, fieldTitles)
+	return decodeTitles(v), err
 }
 
 // phraseTerms adds to into the ordinals of the documents where field

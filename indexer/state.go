@@ -23,8 +23,19 @@ type facetValue struct {
 // docInfo is what the index keeps in memory of one work.
 type docInfo struct {
 	titleKey string   // folded, lower-case title: the title sort key
+	equalKey string   // equalKey(titleKey), for the exactness rule
 	year     int      // 0: freed ordinal
 	codes    []uint16 // indexes into state.values
+}
+
+// newDocInfo is the docInfo of a title sort key and a year; the caller
+// adds the codes.
+func newDocInfo(titleKey string, year int) docInfo {
+	d := docInfo{titleKey: titleKey, equalKey: equalKey(titleKey), year: year}
+	if d.equalKey == titleKey {
+		d.equalKey = titleKey // one string, not two alike
+	}
+	return d
 }
 
 // state is the in-memory side of the index: dense ordinals, per-value
@@ -123,7 +134,7 @@ func (s *state) ordFor(id string) uint32 {
 func (s *state) put(id string, m *meta) {
 	o := s.ordFor(id)
 	s.clear(o)
-	d := docInfo{titleKey: sortKey(m.Title), year: m.Year}
+	d := newDocInfo(sortKey(m.Title), m.Year)
 	for _, f := range s.cb.Facets() {
 		for _, v := range m.Facets[f.Name] {
 			c := s.code(f.Name, v)

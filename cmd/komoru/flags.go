@@ -37,6 +37,7 @@ type config struct {
 	expires   string
 	publicURL string
 	maxBody   string
+	pprof     string
 	// searchTimeout and maxSearches are serve's search limits.
 	searchTimeout, maxSearches string
 	// given holds the flags set on the command line or by environment.
@@ -89,6 +90,8 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.maxBody }},
 	{"search-timeout", "KOMORU_SEARCH_TIMEOUT", "2s", "serve: the time budget of one search, such as 2s or 500ms; past it the search stops with a 503",
 		func(c *config) any { return &c.searchTimeout }},
+	{"pprof", "KOMORU_PPROF", "", "serve: also serve Go's profiler (/debug/pprof/) on this loopback address, such as 127.0.0.1:6060; off by default",
+		func(c *config) any { return &c.pprof }},
 	{"max-searches", "KOMORU_MAX_SEARCHES", "", "serve: how many searches run at once, four times as many waiting at most 1s for a turn (default twice the CPUs)",
 		func(c *config) any { return &c.maxSearches }},
 }

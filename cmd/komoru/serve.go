@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -23,7 +24,7 @@ import (
 const followEvery = 250 * time.Millisecond
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "trusted-proxy", "public-url", "max-body", "search-timeout", "max-searches", "log-level")
+	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "trusted-proxy", "public-url", "max-body", "search-timeout", "max-searches", "pprof", "log-level")
 	if err != nil {
 		return err
 	}
@@ -73,6 +74,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer ln.Close()
+	if cfg.pprof != "" {
+		stop, err := serveProfiler(cfg.pprof, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	public := cfg.publicURL
 	if public == "" {
 		public = "http://" + displayAddr(ln.Addr())
@@ -170,6 +178,34 @@ func followIndex(ctx context.Context, pending *indexer.Pending, requests rebuild
 		}
 	})
 	return ix.Follow(ctx, followEvery)
+}
+
+// serveProfiler serves net/http/pprof on addr, which must be a loopback
+// address: profiles show the catalog's data and can keep the CPU busy, so
+// they are for the operator on the machine, never for the site's visitors.
+// It is a listener of its own, outside the site's router and middleware.
+func serveProfiler(addr string, log *slog.Logger) (stop func(), err error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, usagef("--pprof: %v", err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, usagef("--pprof must be a loopback address, such as 127.0.0.1:6060, got %q", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	log.Info("serving the profiler", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return func() { hs.Close() }, nil
 }
 
 // displayAddr turns a listen address into one a browser can open.
