@@ -63,9 +63,18 @@ type benchResult struct {
 const facetTop = 10
 
 func runBench(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "bench", args, "corpus", "queries", "repeats", "warmups", "data", "log-level")
+	cfg, err := parseFlagsOnly(e, "bench", args, "corpus", "queries", "repeats", "warmups", "data", "log-level",
+		"http", "duration", "concurrency", "json", "search-timeout", "max-searches")
 	if err != nil {
 		return err
+	}
+	if cfg.httpBench {
+		return runBenchHTTP(ctx, e, cfg)
+	}
+	for _, name := range []string{"duration", "concurrency", "json", "search-timeout", "max-searches"} {
+		if cfg.given[name] {
+			return usagef("--%s goes with --http", name)
+		}
 	}
 	if cfg.corpus == "" || cfg.queries == "" {
 		return usagef("--corpus and --queries are required")

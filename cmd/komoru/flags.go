@@ -40,6 +40,10 @@ type config struct {
 	pprof     string
 	// searchTimeout and maxSearches are serve's search limits.
 	searchTimeout, maxSearches string
+	// httpBench, duration, concurrency and jsonOut are bench --http's.
+	httpBench             bool
+	duration, concurrency string
+	jsonOut               bool
 	// given holds the flags set on the command line or by environment.
 	given map[string]bool
 }
@@ -80,6 +84,14 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.repeats }},
 	{"warmups", "KOMORU_WARMUPS", "3", "bench: untimed runs of each query first",
 		func(c *config) any { return &c.warmups }},
+	{"http", "KOMORU_HTTP", "false", "bench: load an already indexed --data through HTTP (the real server, in this process) and a 4 KB hello-world beside it; the load generator shares this process's CPUs, so compare lines of one run, not figures of wrk from outside",
+		func(c *config) any { return &c.httpBench }},
+	{"duration", "KOMORU_DURATION", "10s", "bench --http: how long each target is loaded at each concurrency, after a warm-up of the same length up to 1s",
+		func(c *config) any { return &c.duration }},
+	{"concurrency", "KOMORU_CONCURRENCY", "1,8,64", "bench --http: comma-separated numbers of clients, each with its own keep-alive connection",
+		func(c *config) any { return &c.concurrency }},
+	{"json", "KOMORU_JSON", "false", "bench --http: write the report as JSON instead of a table",
+		func(c *config) any { return &c.jsonOut }},
 	{"role", "KOMORU_ROLE", "", "user: the account's role: contributor, curator or admin",
 		func(c *config) any { return &c.role }},
 	{"expires", "KOMORU_EXPIRES", "90d", "token: how long the token works, in days (90d), or never",
@@ -207,6 +219,9 @@ func (c *config) validate() error {
 	if _, err := c.searchLimits(); err != nil {
 		return err
 	}
+	if _, err := c.load(); err != nil {
+		return err
+	}
 	if c.publicURL != "" {
 		u, err := url.Parse(c.publicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
@@ -271,6 +286,45 @@ func (c *config) searchLimits() (server.SearchLimits, error) {
 		l.Concurrent = n
 	}
 	return l, nil
+}
+
+// Bounds of bench --http's load: --duration long enough for a few
+// requests of the slowest target, short enough that a typo (10h) is not
+// an afternoon; --concurrency within the file descriptors of a default
+// ulimit, client and server side.
+const (
+	minLoadDuration = 10 * time.Millisecond
+	maxLoadDuration = 10 * time.Minute
+	maxLoadClients  = 256
+)
+
+// loadPlan is how bench --http loads each target.
+type loadPlan struct {
+	duration time.Duration
+	clients  []int
+}
+
+// load is --duration and --concurrency; zero values where they are not
+// bound.
+func (c *config) load() (loadPlan, error) {
+	var p loadPlan
+	if c.duration != "" {
+		d, err := time.ParseDuration(c.duration)
+		if err != nil || d < minLoadDuration || d > maxLoadDuration {
+			return p, usagef("--duration must be a duration from %v to %v, such as 10s, got %q", minLoadDuration, maxLoadDuration, c.duration)
+		}
+		p.duration = d
+	}
+	if c.concurrency != "" {
+		for _, s := range strings.Split(c.concurrency, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 || n > maxLoadClients {
+				return p, usagef("--concurrency must be comma-separated numbers of clients from 1 to %d, such as 1,8,64, got %q", maxLoadClients, c.concurrency)
+			}
+			p.clients = append(p.clients, n)
+		}
+	}
+	return p, nil
 }
 
 // maxTokenDays bounds --expires: a token for longer than this is one that

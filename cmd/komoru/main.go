@@ -48,8 +48,12 @@ func init() {
 		{"index", "--rebuild [--data DIR]", "rebuild the search index from the catalog", runIndex},
 		{"user", "add|list|set-role|disable|enable|invite ...", "manage accounts: add NAME --role contributor|curator|admin prints a one-time invite link (komoru user -h)", runUser},
 		{"token", "create NAME [--expires 90d|never]", "make an API token for a user's scripts, printed once", runToken},
-		{"bench", "--corpus FILE --queries FILE [--repeats 50] [--warmups 3] [--data DIR]",
-			"import a corpus into a fresh data dir, build the index and time a query set", runBench},
+		{"bench", "--corpus FILE --queries FILE [--repeats 50] [--warmups 3] [--data DIR]\n" +
+			"  komoru bench --http [--data DIR] [--duration 10s] [--concurrency 1,8,64] [--queries FILE] [--json]",
+			"import a corpus into a fresh data dir, build the index and time a query set in-process;\n" +
+				"        with --http, load an indexed data dir through the real server and a 4 KB hello-world on loopback\n" +
+				"        and report requests/s, p50 and p99 per target and concurrency; the load generator runs in\n" +
+				"        this process and shares its CPUs, so compare the lines of one run, not wrk's figures", runBench},
 	}
 }
 
