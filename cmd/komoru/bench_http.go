@@ -255,13 +255,7 @@ func serveKomoru(store *sqlite.Store, pending *indexer.Pending, log *slog.Logger
 		return "", nil, err
 	}
 	// serve's timeouts: each sets a deadline on the connection per request.
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
+	hs := newHTTPServer(srv.Handler())
 	go hs.Serve(server.Listener(ln))
 	return base, func() { hs.Close() }, nil
 }

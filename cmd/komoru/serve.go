@@ -91,13 +91,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
+	hs := newHTTPServer(srv.Handler())
 	n, _ := store.Count(ctx)
 	log.Info("serving komoru", "addr", ln.Addr().String(), "url", public, "data", cfg.data, "works", n)
 	errc := make(chan error, 1)
@@ -178,6 +172,18 @@ func followIndex(ctx context.Context, pending *indexer.Pending, requests rebuild
 		}
 	})
 	return ix.Follow(ctx, followEvery)
+}
+
+// newHTTPServer is the http.Server that serves the site, with timeouts
+// that bound a slow or idle client's hold on a connection.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
 }
 
 // serveProfiler serves net/http/pprof on addr, which must be a loopback
