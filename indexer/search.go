@@ -2,6 +2,8 @@ package indexer
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -31,6 +33,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (_ *Result, err error) {
 		return nil, errClosed
 	}
 	st, snap := ix.st, ix.snap
+	key := fmt.Sprintf("%#v", q) // fmt prints maps sorted, nil apart from empty
+	if r, ok := snap.resultCache.get(key); ok {
+		return r.copy(), nil
+	}
 
 	// base: alive, matching the text and the year range; the filters
 	// come on top of it, one facet at a time.
@@ -100,7 +106,21 @@ func (ix *Index) Search(ctx context.Context, q Query) (_ *Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return out, nil
+	snap.resultCache.put(key, out, 1, resultCacheEntries)
+	return out.copy(), nil
+}
+
+// copy is a result whose slices are the caller's to change: a cached
+// result is shared. Hits' maps are shared too, and only read.
+func (r *Result) copy() *Result {
+	c := *r
+	c.Hits = slices.Clone(r.Hits)
+	c.Facets = slices.Clone(r.Facets)
+	for i := range c.Facets {
+		c.Facets[i].Values = slices.Clone(c.Facets[i].Values)
+	}
+	c.DroppedWords = slices.Clone(r.DroppedWords)
+	return &c
 }
 
 // yearRange returns the works whose year is within [from, to]; 0 leaves
@@ -113,4 +133,15 @@ func (s *state) yearRange(from, to int) *roaring.Bitmap {
 		}
 	}
 	return roaring.FastOr(bms...)
+}
+
+// DropCaches empties the caches of the current snapshot, so that the
+// next searches compute everything, as the first search after a change
+// does: komoru bench times searches so.
+func (ix *Index) DropCaches() {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.snap != nil {
+		ix.snap.dropCaches()
+	}
 }

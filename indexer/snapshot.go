@@ -33,10 +33,20 @@ type snapshot struct {
 	whereSeg   []uint16
 	whereLocal []uint32
 
-	// The ordinal bitmaps of large postings lists, and the units of
-	// words (termUnit), each computed once per snapshot.
+	// The ordinal bitmaps of large postings lists, the units of words
+	// (termUnit) and the results of whole queries, each computed once per
+	// snapshot: a snapshot lasts until the catalog changes, so none is
+	// ever stale.
 	postingsCache snapshotCache[fieldTerm, *roaring.Bitmap]
 	unitCache     snapshotCache[unitKey, cachedUnit]
+	resultCache   snapshotCache[string, *Result] // by query (Search)
+}
+
+// dropCaches empties the snapshot's caches.
+func (s *snapshot) dropCaches() {
+	s.postingsCache.clear()
+	s.unitCache.clear()
+	s.resultCache.clear()
 }
 
 // segMaps caches the document-number → ordinal map of each segment.
@@ -283,6 +293,12 @@ func (c *snapshotCache[K, V]) put(k K, v V, size, budget uint64) {
 	}
 }
 
+func (c *snapshotCache[K, V]) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m, c.bytes = nil, 0
+}
+
 type fieldTerm struct{ field, term string }
 
 // Cache budgets of one snapshot. At 100,000 works a frequent word's
@@ -291,6 +307,12 @@ const (
 	postingsCacheBytes = 32 << 20
 	unitCacheBytes     = 32 << 20
 )
+
+// resultCacheEntries bounds the results a snapshot keeps (a page of hits
+// and the facet counts each, some tens of KiB): a server's repeated
+// searches, such as its landing page, popular words and a page re-read,
+// are answered without searching again, as Solr's query result cache does.
+const resultCacheEntries = 512
 
 // Levenshtein automaton builders, one per distance; they are costly to
 // make and safe to share. Two letters swapped are one typo (Damerau), as
