@@ -33,11 +33,12 @@ func (s *Server) requestID(c *gin.Context) {
 }
 
 // accessLog writes one line per request, with the error if there was one:
-// the only place requests are logged.
+// the only place requests are logged, and counted (metrics).
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	path := c.Request.URL.Path // before a handler rewrites it
 	c.Next()
+	s.metrics.observe(c, time.Since(start))
 	status := c.Writer.Status()
 	attrs := []slog.Attr{
 		slog.String("request_id", c.GetString("request_id")),

@@ -1,11 +1,9 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/komoru/komoru/indexer"
 )
 
 // Rebuilder rebuilds the search index beside the old one, which answers
@@ -41,18 +39,8 @@ func (s *Server) pageAdminIndex(c *gin.Context) error {
 	case "pending":
 		p.Pending = true
 	}
-	if s.search == nil {
-		p.State, p.Message = "unavailable", "This server has no search index."
-	} else if r, ok := s.search.(readier); ok {
-		var bld *indexer.BuildingError
-		switch err := r.Ready(); {
-		case errors.As(err, &bld):
-			p.State, p.Message = "starting", sentence(bld.Error())
-		case errors.Is(err, indexer.ErrDamaged):
-			p.State, p.Message = "degraded", sentence(err.Error())
-		case err != nil:
-			p.State, p.Message = "unavailable", sentence(err.Error())
-		}
+	if p.State, p.Message = s.indexState(); p.Message != "" {
+		p.Message = sentence(p.Message)
 	}
 	noStore(c)
 	s.render(c, http.StatusOK, "admin_index", p)

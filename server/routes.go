@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 	)
 
 	r.GET("/healthz", s.handle(s.health))
+	r.GET("/metrics", s.serveMetrics)
 
 	api := r.Group("/api/v1")
 	api.GET("/search", s.handle(s.apiSearch))

@@ -153,8 +153,10 @@ func (g *searchGate) release() {
 func (s *Server) runSearch(ctx context.Context, q indexer.Query) (*indexer.Result, error) {
 	var res *indexer.Result
 	err := s.searches.do(ctx, func(ctx context.Context) error {
+		start := time.Now()
 		var err error
 		res, err = s.search.Search(ctx, q)
+		s.metrics.searches.Observe(time.Since(start).Seconds())
 		return err
 	})
 	return res, err

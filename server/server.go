@@ -92,6 +92,7 @@ type Server struct {
 	handler http.Handler
 
 	searches *searchGate // Config.SearchLimits, for every search of a request
+	metrics  *metrics
 
 	trusted []string // as configured, for Gin's client-address rules
 
@@ -133,6 +134,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.searches = newSearchGate(cfg.SearchLimits)
+	s.metrics = newMetrics(s)
 	if s.static, err = newStaticFiles(cfg.Assets); err != nil {
 		return nil, err
 	}

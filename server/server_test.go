@@ -157,3 +157,30 @@ func TestErrorStatuses(t *testing.T) {
 		t.Errorf("an internal error's text reached the client: %q", body.Message)
 	}
 }
+
+// TestMetrics: /metrics counts requests by route and status, times
+// searches, and tells the catalog's size and the index's state.
+func TestMetrics(t *testing.T) {
+	s := newSiteServer(t)
+	request(t, s, "GET", "/api/v1/search?q=jellyfish")
+	request(t, s, "GET", "/api/v1/search?q=jellyfish")
+	request(t, s, "GET", "/no/such/page")
+	rec := request(t, s, "GET", "/metrics")
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain") {
+		t.Fatalf("/metrics: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	for _, want := range []string{
+		`komoru_http_requests_total{method="GET",route="/api/v1/search",status="200"} 2`,
+		`komoru_http_requests_total{method="GET",route="",status="404"} 1`,
+		`komoru_http_request_duration_seconds_count{route="/api/v1/search"} 2`,
+		"komoru_search_duration_seconds_count 2",
+		"komoru_works 111",
+		`komoru_index_state{state="ok"} 1`,
+		`komoru_index_state{state="degraded"} 0`,
+		"go_goroutines ",
+	} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("/metrics has no %s", want)
+		}
+	}
+}

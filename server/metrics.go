@@ -1,0 +1,116 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/komoru/komoru/indexer"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are what GET /metrics tells Prometheus: requests by route and
+// status, their durations, searches' durations, the catalog's size and
+// the search index's state. Each Server has its own registry, so that
+// tests can make many.
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	searches prometheus.Histogram
+}
+
+func newMetrics(s *Server) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "komoru_http_requests_total",
+		Help: "HTTP requests answered, by route (the route table's pattern; none for a path no route has), method and status.",
+	}, []string{"route", "method", "status"})
+	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "komoru_http_request_duration_seconds",
+		Help:    "Time to answer an HTTP request, by route.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"route"})
+	m.searches = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "komoru_search_duration_seconds",
+		Help:    "Time a search takes in the index, waiting for its turn excluded.",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2},
+	})
+	m.reg.MustRegister(m.requests, m.duration, m.searches,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		catalogCollector{s})
+	return m
+}
+
+// observe records one answered request.
+func (m *metrics) observe(c *gin.Context, took time.Duration) {
+	route := c.FullPath()
+	m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
+	m.duration.WithLabelValues(route).Observe(took.Seconds())
+}
+
+// serveMetrics is GET /metrics.
+func (s *Server) serveMetrics(c *gin.Context) {
+	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(c.Writer, c.Request)
+}
+
+// catalogCollector reads the catalog's size and the index's state when
+// Prometheus scrapes, rather than keeping gauges up to date.
+type catalogCollector struct{ s *Server }
+
+var (
+	worksDesc = prometheus.NewDesc("komoru_works", "Works in the catalog.", nil, nil)
+	stateDesc = prometheus.NewDesc("komoru_index_state",
+		"The search index's state: 1 for the current one of ok, starting, degraded and unavailable (see /healthz).", []string{"state"}, nil)
+)
+
+func (cc catalogCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- worksDesc
+	ch <- stateDesc
+}
+
+func (cc catalogCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if n, err := cc.s.store.Count(ctx); err == nil {
+		ch <- prometheus.MustNewConstMetric(worksDesc, prometheus.GaugeValue, float64(n))
+	}
+	current, _ := cc.s.indexState()
+	for _, st := range indexStates {
+		v := 0.0
+		if st == current {
+			v = 1
+		}
+		ch <- prometheus.MustNewConstMetric(stateDesc, prometheus.GaugeValue, v, st)
+	}
+}
+
+// indexStates are the states of the search index, as /healthz, /metrics
+// and /admin/index name them.
+var indexStates = []string{"ok", "starting", "degraded", "unavailable"}
+
+// indexState is the search index's state and, when it is not ok, why.
+func (s *Server) indexState() (state, message string) {
+	if s.search == nil {
+		return "unavailable", "This server has no search index."
+	}
+	r, ok := s.search.(readier)
+	if !ok {
+		return "ok", ""
+	}
+	var bld *indexer.BuildingError
+	switch err := r.Ready(); {
+	case err == nil:
+		return "ok", ""
+	case errors.As(err, &bld):
+		return "starting", bld.Error()
+	case errors.Is(err, indexer.ErrDamaged):
+		return "degraded", err.Error()
+	default:
+		return "unavailable", err.Error()
+	}
+}
