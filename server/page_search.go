@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -115,18 +116,40 @@ func (s *Server) pageSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	// Facet values as the index keeps them ("2010s" is "2010"), so that
-	// the page's toggles and chips find the selected ones.
+	res, suggested, err := s.searchForPage(c.Request.Context(), params, q)
+	if err != nil {
+		return err
+	}
+	p, err := s.searchResults(c, params, q, res, suggested)
+	if err != nil {
+		return err
+	}
+	p.TookMS = time.Since(start).Milliseconds()
+	s.render(c, http.StatusOK, "search", p)
+	return nil
+}
+
+// searchForPage runs the page's search: with the synopses its cards show
+// and the counts of the filters its text suggests. It sets params' facet
+// values as the index keeps them ("2010s" is "2010"), so that the page's
+// toggles and chips find the selected ones.
+func (s *Server) searchForPage(ctx context.Context, params url.Values, q indexer.Query) (*indexer.Result, []suggestedFilter, error) {
 	for f, vs := range q.Filters {
 		params[f] = vs
 	}
 	suggest := s.planSuggestions(&q)
-	q.Synopses = true // the cards' snippets, from the index
-	res, err := s.runSearch(c.Request.Context(), q)
+	q.Synopses = true
+	res, err := s.runSearch(ctx, q)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	suggested := suggest.counted(s.cb, res)
+	return res, suggest.counted(s.cb, res), nil
+}
+
+// searchResults builds the page from a search's result. It stands apart
+// from the search so that BenchmarkSearchPageView can measure the page's
+// own cost.
+func (s *Server) searchResults(c *gin.Context, params url.Values, q indexer.Query, res *indexer.Result, suggested []suggestedFilter) (searchPage, error) {
 	p := searchPage{
 		layout:   s.layout(c, pageTitle(q)),
 		Q:        q.Text,
@@ -141,7 +164,7 @@ func (s *Server) pageSearch(c *gin.Context) error {
 		p.SortOptions = append(p.SortOptions, o)
 	}
 	if err := s.searchHits(c, res, &p); err != nil {
-		return err
+		return searchPage{}, err
 	}
 	s.searchFacets(params, res, &p)
 	for _, sf := range suggested {
@@ -152,9 +175,7 @@ func (s *Server) pageSearch(c *gin.Context) error {
 	if q.Text != "" {
 		p.WithoutText = searchURL(without(params, paramQ, ""))
 	}
-	p.TookMS = time.Since(start).Milliseconds()
-	s.render(c, http.StatusOK, "search", p)
-	return nil
+	return p, nil
 }
 
 // searchErrors answers a search with bad parameters: a 400 that keeps
