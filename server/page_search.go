@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -39,31 +40,25 @@ type searchPage struct {
 	Errors           []paramError // bad parameters, as the API names them
 }
 
+// hitView is a result card. Its text comes ready made, a few long values
+// rather than many short ones (the medium and year in one, the tags as
+// written list items): html/template calls an escaper by reflection for
+// each value it prints, and those calls are most of the page's rendering
+// time.
 type hitView struct {
-	ID, Medium, OriginalTitle string
-	Year                      int
-	Title, Snippet            template.HTML   // highlighted by the index, everything else escaped
-	Matched                   []template.HTML // what else the hit matched by, highlighted (matchedLine)
-	Tags                      []tagView
-}
-
-type tagView struct {
-	Dimension, Definition string
-	Values                []string
-	Spoiler               bool
+	ID, OriginalTitle string
+	Meta              string        // medium and year: "Anime series · 2011"
+	Title, Snippet    template.HTML // highlighted by the index, everything else escaped
+	Matched           template.HTML // what else the hit matched by, highlighted (matchedLine)
+	Tags              template.HTML // the list items of its coded dimensions (tagItems)
 }
 
 type facetView struct {
 	Name, Label string
-	Top, More   []facetValueView // the first values, and the rest behind "show more"
-	MoreOpen    bool             // a value behind "show more" is selected
-	Filterable  bool             // long enough to want a filter box
-}
-
-type facetValueView struct {
-	ID, Facet, Value, Label, Definition string
-	Count                               int
-	Selected                            bool
+	Top, More   template.HTML // the list items of the first values, and of the rest behind "show more" (facetItems)
+	MoreCount   int
+	MoreOpen    bool // a value behind "show more" is selected
+	Filterable  bool // long enough to want a filter box
 }
 
 type activeFilter struct{ Label, RemoveURL string }
@@ -78,11 +73,12 @@ type suggestionChip struct {
 type paramError struct{ Label, Message string }
 
 type decadeBar struct {
-	Label, URL string
-	Count      int
-	Height, Y  int // of the bar in the histogram's 0–40 box
-	X, Width   int
-	Selected   bool
+	Label, Short string // "2010s", "10"
+	Summary      string // "2010s: 6": the decade and its count
+	URL          string
+	Height, Y    int // of the bar in the histogram's 0–40 box
+	X, Width     int
+	Selected     bool
 }
 
 type pageLink struct {
@@ -115,18 +111,40 @@ func (s *Server) pageSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	// Facet values as the index keeps them ("2010s" is "2010"), so that
-	// the page's toggles and chips find the selected ones.
+	res, suggested, err := s.searchForPage(c.Request.Context(), params, q)
+	if err != nil {
+		return err
+	}
+	p, err := s.searchResults(c, params, q, res, suggested)
+	if err != nil {
+		return err
+	}
+	p.TookMS = time.Since(start).Milliseconds()
+	s.render(c, http.StatusOK, "search", p)
+	return nil
+}
+
+// searchForPage runs the page's search: with the synopses its cards show
+// and the counts of the filters its text suggests. It sets params' facet
+// values as the index keeps them ("2010s" is "2010"), so that the page's
+// toggles and chips find the selected ones.
+func (s *Server) searchForPage(ctx context.Context, params url.Values, q indexer.Query) (*indexer.Result, []suggestedFilter, error) {
 	for f, vs := range q.Filters {
 		params[f] = vs
 	}
 	suggest := s.planSuggestions(&q)
-	q.Synopses = true // the cards' snippets, from the index
-	res, err := s.runSearch(c.Request.Context(), q)
+	q.Synopses = true
+	res, err := s.runSearch(ctx, q)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	suggested := suggest.counted(s.cb, res)
+	return res, suggest.counted(s.cb, res), nil
+}
+
+// searchResults builds the page from a search's result. It stands apart
+// from the search so that BenchmarkSearchPageView can measure the page's
+// own cost.
+func (s *Server) searchResults(c *gin.Context, params url.Values, q indexer.Query, res *indexer.Result, suggested []suggestedFilter) (searchPage, error) {
 	p := searchPage{
 		layout:   s.layout(c, pageTitle(q)),
 		Q:        q.Text,
@@ -141,7 +159,7 @@ func (s *Server) pageSearch(c *gin.Context) error {
 		p.SortOptions = append(p.SortOptions, o)
 	}
 	if err := s.searchHits(c, res, &p); err != nil {
-		return err
+		return searchPage{}, err
 	}
 	s.searchFacets(params, res, &p)
 	for _, sf := range suggested {
@@ -152,9 +170,7 @@ func (s *Server) pageSearch(c *gin.Context) error {
 	if q.Text != "" {
 		p.WithoutText = searchURL(without(params, paramQ, ""))
 	}
-	p.TookMS = time.Since(start).Milliseconds()
-	s.render(c, http.StatusOK, "search", p)
-	return nil
+	return p, nil
 }
 
 // searchErrors answers a search with bad parameters: a 400 that keeps
@@ -205,11 +221,19 @@ func pageTitle(q indexer.Query) string {
 	return "komoru"
 }
 
+// hitTagDimensions are the dimensions a result card shows, in order.
+var hitTagDimensions = []string{"realism", "tone", "recovery", "conditions", "withdrawal_criteria"}
+
 // searchHits builds the result cards. A hit without a synopsis highlight
 // shows the start of its synopsis.
 func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) error {
+	p.Hits = make([]hitView, 0, len(res.Hits))
+	// Each hit's tags and their labels, in slices used again hit after
+	// hit: tagItems keeps nothing of them.
+	tags := make([]tagView, 0, len(hitTagDimensions))
+	var labels []string
 	for _, h := range res.Hits {
-		hv := hitView{ID: h.ID, Medium: s.cb.Label(catalog.FacetMedium, h.Medium), OriginalTitle: h.OriginalTitle, Year: h.Year,
+		hv := hitView{ID: h.ID, OriginalTitle: h.OriginalTitle, Meta: s.cb.Label(catalog.FacetMedium, h.Medium) + " · " + strconv.Itoa(h.Year),
 			Title: template.HTML(template.HTMLEscapeString(h.Title))}
 		if t := h.Highlights["title"]; len(t) > 0 {
 			hv.Title = template.HTML(t[0])
@@ -220,20 +244,23 @@ func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) 
 			hv.Snippet = template.HTML(template.HTMLEscapeString(truncateWords(h.Synopsis, 220)))
 		}
 		hv.Matched = s.matchedLine(h, p.ShowSpoilers)
-		for _, dim := range []string{"realism", "tone", "recovery", "conditions", "withdrawal_criteria"} {
+		tags = tags[:0]
+		for _, dim := range hitTagDimensions {
 			coding, ok := h.Portrayal[dim]
 			d := s.cb.Dimension(dim)
 			if !ok || d == nil {
 				continue
 			}
-			tv := tagView{Dimension: d.Label, Definition: d.Definition, Spoiler: d.Spoiler && !p.ShowSpoilers}
+			labels = labels[:0]
 			for _, v := range coding.List() {
-				tv.Values = append(tv.Values, s.cb.Label(dim, v))
+				labels = append(labels, s.cb.Label(dim, v))
 			}
-			if len(tv.Values) > 0 {
-				hv.Tags = append(hv.Tags, tv)
+			if len(labels) > 0 {
+				tags = append(tags, tagView{Dimension: d.Label, Definition: d.Definition, Values: strings.Join(labels, ", "),
+					Spoiler: d.Spoiler && !p.ShowSpoilers})
 			}
 		}
+		hv.Tags = tagItems(tags)
 		p.Hits = append(p.Hits, hv)
 	}
 	if len(res.Hits) > 0 {
@@ -255,23 +282,17 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 			}
 			return f.Compare(a.Value, b.Value)
 		})
-		fv := facetView{Name: fr.Name, Label: fr.Label, Filterable: len(vals) > 10}
+		top := len(vals)
+		if fr.Name != catalog.FacetDecade {
+			top = min(top, facetTop)
+		}
+		fv := facetView{Name: fr.Name, Label: fr.Label, Filterable: len(vals) > 10, MoreCount: len(vals) - top,
+			Top: facetItems(fr.Name, &f, vals[:top]), More: facetItems(fr.Name, &f, vals[top:])}
 		for i, v := range vals {
-			view := facetValueView{ID: "f-" + fr.Name + "-" + v.Value, Facet: fr.Name, Value: v.Value, Label: v.Label, Count: v.Count, Selected: v.Selected}
-			for _, cv := range f.Values {
-				if cv.ID == v.Value {
-					view.Definition = cv.Definition
-				}
-			}
 			if v.Selected {
 				p.Active = append(p.Active, activeFilter{Label: fr.Label + ": " + v.Label,
 					RemoveURL: searchURL(without(params, fr.Name, v.Value))})
-			}
-			if i < facetTop || fr.Name == catalog.FacetDecade {
-				fv.Top = append(fv.Top, view)
-			} else {
-				fv.More = append(fv.More, view)
-				fv.MoreOpen = fv.MoreOpen || v.Selected
+				fv.MoreOpen = fv.MoreOpen || i >= top
 			}
 		}
 		p.Facets = append(p.Facets, fv)
@@ -304,7 +325,8 @@ func decadeBars(params url.Values, vals []indexer.FacetValue) ([]decadeBar, int)
 			h = max(1, v.Count*40/most)
 		}
 		u := toggled(params, catalog.FacetDecade, v.Value)
-		bars = append(bars, decadeBar{Label: v.Value + "s", URL: searchURL(u), Count: v.Count,
+		label := v.Value + "s"
+		bars = append(bars, decadeBar{Label: label, Short: label[2:4], Summary: label + ": " + strconv.Itoa(v.Count), URL: searchURL(u),
 			Height: h, Y: 40 - h, X: i * step, Width: step - 3, Selected: v.Selected})
 	}
 	return bars, histogramWidth

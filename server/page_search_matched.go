@@ -2,7 +2,6 @@ package server
 
 import (
 	"html/template"
-	"regexp"
 	"strings"
 
 	"github.com/komoru/komoru/indexer"
@@ -15,17 +14,15 @@ const maxMatched = 3
 // it shows them.
 var matchedKinds = []string{indexer.HighlightAltTitles, indexer.HighlightNames, indexer.HighlightTopics, indexer.HighlightEvidence}
 
-// markRe finds the marked words of a highlight.
-var markRe = regexp.MustCompile(`<mark>(.*?)</mark>`)
-
 // matchedLine is what a hit's card says it matched besides its title and
 // synopsis: the highlighted alternate titles, names, topics and evidence
 // that mark a word the title and synopsis highlights do not, so that
 // "kuragehime" shows the alternate title and "social anxiety" the coded
 // condition. The highlights come from the index, already escaped. Topics
 // and evidence of a spoiler dimension are left out unless the reader
-// shows spoilers.
-func (s *Server) matchedLine(h indexer.Hit, showSpoilers bool) []template.HTML {
+// shows spoilers. The line is one piece of HTML, the highlights joined
+// with " · ", which the template prints at the cost of one value.
+func (s *Server) matchedLine(h indexer.Hit, showSpoilers bool) template.HTML {
 	shown := map[string]bool{}
 	for _, k := range []string{indexer.HighlightTitle, indexer.HighlightSynopsis} {
 		for _, t := range h.Highlights[k] {
@@ -34,33 +31,42 @@ func (s *Server) matchedLine(h indexer.Hit, showSpoilers bool) []template.HTML {
 			}
 		}
 	}
-	var out []template.HTML
+	var out []string
+collect:
 	for _, k := range matchedKinds {
 		for _, t := range h.Highlights[k] {
 			if len(out) == maxMatched {
-				return out
+				break collect
 			}
 			if !showSpoilers && s.spoilerHighlight(t) {
 				continue
 			}
 			for _, w := range markedWords(t) {
 				if !shown[w] {
-					out = append(out, template.HTML(t))
+					out = append(out, t)
 					break
 				}
 			}
 		}
 	}
-	return out
+	return template.HTML(strings.Join(out, " · "))
 }
 
 // markedWords are the words a highlight marks, lowercased.
 func markedWords(t string) []string {
 	var out []string
-	for _, m := range markRe.FindAllStringSubmatch(t, -1) {
-		out = append(out, strings.ToLower(m[1]))
+	for {
+		_, rest, ok := strings.Cut(t, "<mark>")
+		if !ok {
+			return out
+		}
+		w, after, ok := strings.Cut(rest, "</mark>")
+		if !ok {
+			return out
+		}
+		out = append(out, strings.ToLower(w))
+		t = after
 	}
-	return out
 }
 
 // spoilerHighlight reports whether a topic or evidence highlight is of a

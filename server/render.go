@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/komoru/komoru/catalog"
@@ -118,13 +120,35 @@ func parsePages(assets fs.FS, static *staticFiles) (map[string]*template.Templat
 }
 
 // render executes a page into a buffer first, so a template error becomes a
-// clean 500 rather than half a page.
+// clean 500 rather than half a page. With the whole page in hand, it says
+// its length, and the page goes out in one piece rather than in chunks.
 func (s *Server) render(c *gin.Context, status int, page string, data any) {
-	var buf bytes.Buffer
-	if err := s.pages[page].ExecuteTemplate(&buf, "base", data); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := s.pages[page].ExecuteTemplate(buf, "base", data); err != nil {
 		_ = c.Error(fmt.Errorf("render %s: %w", page, err))
 		c.Data(500, "text/plain; charset=utf-8", []byte("internal error; it has been logged\n"))
 		return
 	}
+	c.Header("Content-Length", strconv.Itoa(buf.Len()))
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// pageBuffers are the buffers pages render into, kept between requests: a
+// search page is some 50 KB, which a new buffer reaches through a dozen
+// allocations and copies.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPageBuffer is the largest buffer kept in pageBuffers; a larger one,
+// grown by a rare long page, is left to the collector.
+const maxPageBuffer = 1 << 20
+
+// putPageBuffer returns a buffer to pageBuffers once its page is written:
+// the response writer copies what it is given and keeps none of it.
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > maxPageBuffer {
+		return
+	}
+	buf.Reset()
+	pageBuffers.Put(buf)
 }

@@ -39,7 +39,7 @@ const testPassword = "correct horse battery staple"
 // password.Default, measured by its benchmark.
 var fastHash = password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
-func newSite(t *testing.T) *site {
+func newSite(t testing.TB) *site {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
