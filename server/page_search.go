@@ -325,8 +325,11 @@ func decadeBars(params url.Values, vals []indexer.FacetValue) ([]decadeBar, int)
 			h = max(1, v.Count*40/most)
 		}
 		u := toggled(params, catalog.FacetDecade, v.Value)
-		label := v.Value + "s"
-		bars = append(bars, decadeBar{Label: label, Short: label[2:4], Summary: label + ": " + strconv.Itoa(v.Count), URL: searchURL(u),
+		label, short := v.Value+"s", v.Value
+		if len(short) == 4 {
+			short = short[2:] // "2010" is "10"
+		}
+		bars = append(bars, decadeBar{Label: label, Short: short, Summary: label + ": " + strconv.Itoa(v.Count), URL: searchURL(u),
 			Height: h, Y: 40 - h, X: i * step, Width: step - 3, Selected: v.Selected})
 	}
 	return bars, histogramWidth
