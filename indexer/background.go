@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -53,7 +54,7 @@ func OpenInBackground(ctx context.Context, dir string, src Catalog, opts Options
 	}
 	go func() {
 		defer close(p.done)
-		err := ix.open(ctx)
+		err := ix.open(ctx, true)
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if err != nil {
@@ -77,19 +78,32 @@ func (p *Pending) Wait(ctx context.Context) (*Index, error) {
 	return p.ix, p.err
 }
 
-// Ready returns nil once the index answers searches; until then a
-// *BuildingError, or the error that stopped it from opening.
-func (p *Pending) Ready() error {
-	_, err := p.index()
-	return err
+// Ready returns nil once the index answers searches and is healthy;
+// until then a *BuildingError, or the error that stopped it from opening;
+// once open, while it is not healthy, an error wrapping ErrDamaged or
+// ErrDegraded (searches still answer what they can). See Health.
+func (p *Pending) Ready() error { return p.Health().Err }
+
+// Health returns the health of the index once it is open; until then
+// HealthStarting with a *BuildingError, or HealthFailed with the error
+// that stopped it from opening.
+func (p *Pending) Health() Health {
+	ix, err := p.index()
+	var bld *BuildingError
+	switch {
+	case ix != nil:
+		return ix.Health()
+	case errors.As(err, &bld):
+		return Health{State: HealthStarting, Err: err}
+	}
+	return Health{State: HealthFailed, Err: err}
 }
 
+// index returns the index once it is open, else why there is none.
 func (p *Pending) index() (*Index, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
-	case p.ix != nil && p.ix.Damaged():
-		return p.ix, ErrDamaged // searches may still answer: Search does not ask
 	case p.ix != nil:
 		return p.ix, nil
 	case p.err != nil:
@@ -115,5 +129,5 @@ func (p *Pending) CatchUp(ctx context.Context) (int, error) {
 	if ix == nil {
 		return 0, nil
 	}
-	return ix.guardedCatchUp(ctx)
+	return ix.CatchUp(ctx)
 }

@@ -48,6 +48,9 @@ func TestOpenInBackground(t *testing.T) {
 	if err := p.Ready(); !errors.As(err, &bld) || err.Error() != "building the search index: 0 of 2500 works" {
 		t.Errorf("Ready: %v", err)
 	}
+	if h := p.Health(); h.State != HealthStarting || !errors.As(h.Err, &bld) {
+		t.Errorf("Health before the build = %q, %v; want starting with a BuildingError", h.State, h.Err)
+	}
 	if n, err := p.CatchUp(ctx); n != 0 || err != nil {
 		t.Errorf("CatchUp before the build: %d, %v", n, err)
 	}
@@ -62,6 +65,9 @@ func TestOpenInBackground(t *testing.T) {
 	}
 	if err := p.Ready(); err != nil {
 		t.Errorf("Ready after the build: %v", err)
+	}
+	if h := p.Health(); h.State != HealthOK || h.Err != nil {
+		t.Errorf("Health after the build = %q, %v; want ok", h.State, h.Err)
 	}
 	res, err := p.Search(ctx, Query{Text: "room"})
 	if err != nil || res.Total != len(works) {

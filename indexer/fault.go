@@ -38,10 +38,16 @@ func (ix *Index) catchFault(err *error) {
 	if _, ok := v.(faultAddr); !ok {
 		panic(v)
 	}
+	ix.markDamaged(v)
+	*err = recovered(v)
+}
+
+// markDamaged marks the index damaged after a memory fault (v: the fault,
+// or the error made of it), logging it the first time.
+func (ix *Index) markDamaged(v any) {
 	if ix.damaged.CompareAndSwap(false, true) {
 		ix.log.Error("search index damaged: a segment file cannot be read; it will be rebuilt", "fault", fmt.Sprint(v))
 	}
-	*err = fmt.Errorf("%w (%v)", ErrDamaged, v)
 }
 
 // Damaged reports whether a read of the index faulted since it was last

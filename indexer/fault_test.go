@@ -29,13 +29,7 @@ func TestTruncatedSegment(t *testing.T) {
 	if !errors.Is(err, ErrDamaged) || !ix.Damaged() {
 		t.Fatalf("search over a truncated segment: %v (damaged %v), want ErrDamaged", err, ix.Damaged())
 	}
-	followCtx, stop := context.WithCancel(ctx)
-	followed := make(chan error, 1)
-	go func() { followed <- ix.Follow(followCtx, 10*time.Millisecond) }()
-	defer func() {
-		stop()
-		<-followed
-	}()
+	follow(t, ix, 10*time.Millisecond)
 	eventually(t, "the index rebuilt", func() bool { return !ix.Damaged() })
 	res, err := ix.Search(ctx, Query{Text: "hikikomori", Typo: true})
 	if err != nil || res.Total == 0 {

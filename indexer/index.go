@@ -28,6 +28,19 @@ var (
 	keySeq    = []byte("komoru:seq")
 )
 
+// bleveConfig is the configuration every Bleve index is created and
+// opened with: its persister writes each new segment as it is, never
+// merging unwritten segments in memory first. A segment whose write
+// failed has been closed by Batch (see Index.stale), and such a merge
+// reads its dictionary: the persister would panic, and a batch still
+// waiting for it would wait forever. Bleve merges the written segments
+// in the background all the same. A new map each time: Bleve adds to it.
+func bleveConfig() map[string]any {
+	return map[string]any{
+		"scorchPersisterOptions": map[string]any{"MemoryPressurePauseThreshold": 0},
+	}
+}
+
 // Options are the index's knobs; the zero value is usable.
 type Options struct {
 	// Codebook defines the facets; nil means catalog.DefaultCodebook().
@@ -76,8 +89,23 @@ type Index struct {
 	log  *slog.Logger
 
 	wmu sync.Mutex // serializes writes: apply, refresh, rebuild, close
+	// stale is set when a write to Bleve failed. Scorch's Batch closes
+	// the segment it made when persisting it fails, although the segment
+	// is already in the index (bleve index/scorch/scorch.go, Batch, after
+	// prepareSegment): the next batch, or a snapshot's dictionary read,
+	// then writes to the closed segment's nil cache map and panics (zapx
+	// inverted_text_cache.go, insertLOCKED). So Bleve is closed at once,
+	// which also stops its persister retrying the write in a busy loop,
+	// and opened again from disk before the next write (writable). Until
+	// then searches answer from ix.snap, which holds its own segments.
+	// Guarded by wmu.
+	stale bool
 
 	damaged atomic.Bool // a read faulted (catchFault); Follow rebuilds
+
+	hmu      sync.Mutex // guards the write health below
+	writeErr error      // why the last write failed; nil once caught up
+	failures int        // writes failed in a row
 
 	mu    sync.RWMutex // guards the fields below
 	bi    bleve.Index
@@ -95,7 +123,7 @@ func Open(ctx context.Context, dir string, src Catalog, opts Options) (*Index, e
 	if err != nil {
 		return nil, err
 	}
-	if err := ix.open(ctx); err != nil {
+	if err := ix.open(ctx, false); err != nil {
 		return nil, err
 	}
 	return ix, nil
@@ -118,8 +146,11 @@ func newIndex(dir string, src Catalog, opts Options) (*Index, error) {
 }
 
 // open loads the index, or builds it, and catches up with the catalog;
-// on failure it closes the index, lock included.
-func (ix *Index) open(ctx context.Context) error {
+// on failure it closes the index, lock included. With degradedOK, an
+// index that could not take the latest changes (a full disk) is kept,
+// degraded or damaged (see Health), for a server to answer from it while
+// it follows the catalog, which retries or rebuilds.
+func (ix *Index) open(ctx context.Context, degradedOK bool) error {
 	if err := ix.openOrRebuild(ctx); err != nil {
 		ix.lock.unlock()
 		return err
@@ -137,6 +168,9 @@ func (ix *Index) open(ctx context.Context) error {
 		}
 	}
 	if _, err := ix.CatchUp(ctx); err != nil {
+		if degradedOK && ctx.Err() == nil && ix.Health().State != HealthOK {
+			return nil
+		}
 		ix.Close()
 		return err
 	}
@@ -200,7 +234,7 @@ func (ix *Index) openDir() (o *opened, err error) {
 	if _, err := os.Stat(filepath.Join(ix.dir, "index_meta.json")); err != nil {
 		return nil, err
 	}
-	bi, err := bleve.OpenUsing(ix.dir, nil)
+	bi, err := bleve.OpenUsing(ix.dir, bleveConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -347,24 +381,32 @@ func Build(ctx context.Context, dir string, src Catalog, opts Options) error {
 // batcher hands Bleve batches of size documents, buildWorkers of them in
 // flight: documents are made while Bleve indexes earlier batches, one
 // building its segment while the other analyzes, which keeps both of a
-// small machine's cores busy.
+// small machine's cores busy. After a batch fails no other is written
+// (Bleve may hold a segment it has closed: see Index.stale), and the
+// build stops at its next document.
 type batcher struct {
 	bi   bleve.Index
 	size int
 	b    *bleve.Batch
 	ch   chan *bleve.Batch
 	wg   sync.WaitGroup
-	errs []error // a worker's first error
+
+	mu  sync.Mutex
+	err error // why a batch failed (cause)
 }
 
 func newBatcher(bi bleve.Index, size int) *batcher {
-	bt := &batcher{bi: bi, size: size, b: bi.NewBatch(),
-		ch: make(chan *bleve.Batch, buildWorkers), errs: make([]error, buildWorkers)}
-	for i := range buildWorkers {
+	bt := &batcher{bi: bi, size: size, b: bi.NewBatch(), ch: make(chan *bleve.Batch, buildWorkers)}
+	for range buildWorkers {
 		bt.wg.Go(func() {
 			for b := range bt.ch {
-				if bt.errs[i] == nil {
-					bt.errs[i] = bi.Batch(b)
+				if bt.failed() != nil {
+					continue
+				}
+				if err := writeBatch(bi, b); err != nil {
+					bt.mu.Lock()
+					bt.err = cause(bt.err, err)
+					bt.mu.Unlock()
 				}
 			}
 		})
@@ -372,8 +414,17 @@ func newBatcher(bi bleve.Index, size int) *batcher {
 	return bt
 }
 
+func (bt *batcher) failed() error {
+	bt.mu.Lock()
+	defer bt.mu.Unlock()
+	return bt.err
+}
+
 // index adds a document, handing the batch over once it is full.
 func (bt *batcher) index(ctx context.Context, id string, doc any) error {
+	if err := bt.failed(); err != nil {
+		return err
+	}
 	if err := bt.b.Index(id, doc); err != nil {
 		return err
 	}
@@ -397,12 +448,19 @@ func (bt *batcher) close() error {
 	}
 	close(bt.ch)
 	bt.wg.Wait()
-	for _, err := range bt.errs {
-		if err != nil {
-			return err
+	return bt.failed()
+}
+
+// writeBatch writes b to bi, a panic made an error (see recovered): it
+// runs on goroutines of their own, where nothing else would recover it.
+func writeBatch(bi bleve.Index, b *bleve.Batch) (err error) {
+	defer guardFaults()()
+	defer func() {
+		if v := recover(); v != nil {
+			err = recovered(v)
 		}
-	}
-	return nil
+	}()
+	return bi.Batch(b)
 }
 
 // swapDir puts the directory from in the place of to, removing what was
@@ -438,12 +496,43 @@ func build(ctx context.Context, dir string, src Catalog, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
-	bi, err := bleve.NewUsing(tmp, m, scorch.Name, scorch.Name, nil)
+	bi, err := bleve.NewUsing(tmp, m, scorch.Name, scorch.Name, bleveConfig())
 	if err != nil {
+		os.RemoveAll(tmp) // a full disk leaves it half made
+		return fmt.Errorf("build index: %w", withErrno(err))
+	}
+	n, err := fill(ctx, bi, tmp, seq, src, opts)
+	if cerr := bi.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("build index: %w", withErrno(err))
+	}
+	if err := swapDir(tmp, dir); err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
+	opts.Logger.Info("built the search index", "dir", dir, "works", n, "seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// fill indexes every work of src into bi, a new index in dir, then its
+// schema and sequence seq; it merges the index and saves its state
+// beside. It returns how many works it indexed. A panic is made an error
+// (see recovered), for build to remove what was half made.
+func fill(ctx context.Context, bi bleve.Index, dir string, seq int64, src Catalog, opts Options) (n int, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = recovered(v)
+		}
+	}()
 	bt := newBatcher(bi, opts.BatchSize)
-	n := 0
+	closed := false
+	defer func() {
+		if !closed { // a panic: the workers must still end
+			bt.close()
+		}
+	}()
 	st := newState(opts.Codebook)
 	err = src.Each(ctx, func(w *catalog.Work) error {
 		mt := newMeta(w, opts.Codebook)
@@ -461,66 +550,95 @@ func build(ctx context.Context, dir string, src Catalog, opts Options) error {
 		}
 		return nil
 	})
+	closed = true
 	if cerr := bt.close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		// The schema and the sequence go last, once every work is in.
-		b := bi.NewBatch()
-		b.SetInternal(keySchema, []byte(schemaVersion))
-		b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
-		err = bi.Batch(b)
-	}
-	if err == nil {
-		err = forceMerge(ctx, bi)
-	}
-	if err == nil {
-		st.finish()
-		err = saveState(tmp, st, seq)
-	}
-	if cerr := bi.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
-		os.RemoveAll(tmp)
-		return fmt.Errorf("build index: %w", err)
+		return n, err
 	}
-	if err := swapDir(tmp, dir); err != nil {
-		return fmt.Errorf("build index: %w", err)
+	// The schema and the sequence go last, once every work is in.
+	b := bi.NewBatch()
+	b.SetInternal(keySchema, []byte(schemaVersion))
+	b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
+	if err := bi.Batch(b); err != nil {
+		return n, err
 	}
-	opts.Logger.Info("built the search index", "dir", dir, "works", n, "seconds", time.Since(start).Seconds())
-	return nil
+	if err := forceMerge(ctx, bi); err != nil {
+		return n, err
+	}
+	st.finish()
+	return n, saveState(dir, st, seq)
 }
 
 // Rebuild rebuilds the index from the catalog and swaps it in; searches
-// go on against the old index until the swap.
-func (ix *Index) Rebuild(ctx context.Context) error {
-	ix.wmu.Lock()
-	defer ix.wmu.Unlock()
-	if err := build(ctx, ix.dir+".rebuild", ix.src, ix.opts); err != nil {
+// go on against the old index until the swap. A rebuild that fails (for
+// a full disk) removes what it made and leaves the old index serving.
+func (ix *Index) Rebuild(ctx context.Context) (err error) {
+	defer ix.lockWrite(&err)()
+	next := ix.dir + ".rebuild"
+	if err := build(ctx, next, ix.src, ix.opts); err != nil {
+		os.RemoveAll(next)
 		return err
 	}
 	// Searches wait for the swap (about a second at 100,000 works, the
-	// new index's state being saved by the build) rather than fail.
+	// new index's state being saved by the build) rather than fail. If it
+	// fails, they go on with the old snapshot, whose files stay mapped.
 	ix.mu.Lock()
-	ix.snap.close()
-	ix.bi.Close()
-	ix.bi, ix.snap, ix.st = nil, nil, nil
-	err := swapDir(ix.dir+".rebuild", ix.dir)
+	ix.closeBleve()
+	err = swapDir(next, ix.dir)
 	var o *opened
 	if err == nil {
 		o, err = ix.openDir()
 	}
+	old := ix.snap
 	if err == nil {
 		ix.install(o)
+		ix.stale = false
 		ix.damaged.Store(false)
 	}
 	ix.mu.Unlock()
 	if err != nil {
-		return err
+		os.RemoveAll(next)
+		return ix.fail(fmt.Errorf("rebuild index: %w", err))
 	}
+	old.close()
 	_, err = ix.catchUpLocked(ctx)
 	return err
+}
+
+// closeBleve closes ix.bi, unless it is already (see Index.stale); ix.bi
+// stays set: searches ask it for its mapping. From here on Bleve is stale
+// until it is opened again. The caller holds wmu.
+func (ix *Index) closeBleve() {
+	if !ix.stale && ix.bi != nil {
+		ix.bi.Close()
+		ix.stale = true
+	}
+}
+
+// writable opens Bleve again if a failed write left it stale (see
+// Index.stale), with the state its documents on disk make: what the
+// failed write got to disk, if anything, is then known too. The caller
+// holds wmu.
+func (ix *Index) writable() error {
+	switch {
+	case ix.bi == nil:
+		return errClosed
+	case !ix.stale:
+		return nil
+	}
+	o, err := ix.openDir()
+	if err != nil {
+		return ix.fail(fmt.Errorf("reopen index: %w", err))
+	}
+	ix.mu.Lock()
+	old := ix.snap
+	ix.install(o)
+	ix.stale = false
+	ix.mu.Unlock()
+	old.close()
+	return nil
 }
 
 // Close closes the index.
@@ -535,12 +653,16 @@ func (ix *Index) Close() error {
 	}()
 	ix.snap.close()
 	ix.snap = nil
-	if ix.bi == nil {
+	bi := ix.bi
+	ix.bi = nil
+	if bi == nil || ix.stale {
+		// Closed already, and what Bleve has on disk may not be what
+		// ix.st says: no state is saved, the next open reads the
+		// documents.
 		return nil
 	}
 	serr := saveState(ix.dir, ix.st, ix.seq)
-	err := ix.bi.Close()
-	ix.bi = nil
+	err := bi.Close()
 	if err == nil && serr != nil {
 		err = fmt.Errorf("save index state: %w", serr)
 	}

@@ -3,6 +3,9 @@ package indexer
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
 	"strconv"
 	"sync"
 	"time"
@@ -39,29 +42,31 @@ const (
 // returns how many it applied. After a bulk of them (Options.MergeAfter)
 // it merges the index into one segment, as a build does: a catch-up
 // leaves a segment per page, and typo and prefix expansion walk each.
-func (ix *Index) CatchUp(ctx context.Context) (int, error) {
-	ix.wmu.Lock()
-	defer ix.wmu.Unlock()
-	n, err := ix.catchUpLocked(ctx)
+//
+// A page of changes that cannot be written (a full disk) leaves the index
+// as it was before that page and degraded (see Health): searches answer
+// from the last snapshot written whole, and the next catch-up retries.
+// A panic, or a memory fault (ErrDamaged), is an error too.
+func (ix *Index) CatchUp(ctx context.Context) (n int, err error) {
+	defer ix.lockWrite(&err)()
+	n, err = ix.catchUpLocked(ctx)
 	if err == nil && n >= ix.opts.MergeAfter {
 		if err = forceMerge(ctx, ix.bi); err == nil {
 			err = ix.refreshLocked()
+		} else if ctx.Err() == nil {
+			ix.closeBleve() // what a failed merge leaves is not worth knowing
+			err = ix.fail(fmt.Errorf("merge index: %w", err))
 		}
 	}
 	return n, err
 }
 
-// guardedCatchUp is CatchUp with a memory fault (a damaged segment read
-// while applying changes) made ErrDamaged, for Follow.
-func (ix *Index) guardedCatchUp(ctx context.Context) (n int, err error) {
-	defer guardFaults()()
-	defer ix.catchFault(&err)
-	return ix.CatchUp(ctx)
-}
-
 func (ix *Index) catchUpLocked(ctx context.Context) (int, error) {
 	total := 0
 	for {
+		if err := ix.writable(); err != nil {
+			return total, err
+		}
 		ix.mu.RLock()
 		after := ix.seq
 		ix.mu.RUnlock()
@@ -70,10 +75,11 @@ func (ix *Index) catchUpLocked(ctx context.Context) (int, error) {
 			return total, err
 		}
 		if len(revs) == 0 {
+			ix.caughtUp()
 			return total, nil
 		}
 		if err := ix.apply(revs); err != nil {
-			return total, err
+			return total, ix.fail(fmt.Errorf("index changes %d to %d: %w", revs[0].Seq, revs[len(revs)-1].Seq, err))
 		}
 		total += len(revs)
 	}
@@ -81,69 +87,99 @@ func (ix *Index) catchUpLocked(ctx context.Context) (int, error) {
 
 // Follow catches up every interval until ctx is done, so that writes of
 // any process on the catalog become searchable. It returns ctx's error.
-// Errors of a step are logged and retried at the next one.
+//
+// A step that fails is retried after a wait that doubles each time, up
+// to a minute (nextWait), and is logged once, when the failures start,
+// and once when they end. An index that is damaged, or whose writes keep
+// failing for something other than a full disk, is rebuilt from the
+// catalog (needsRebuild).
 func (ix *Index) Follow(ctx context.Context, every time.Duration) error {
-	t := time.NewTicker(every)
+	wait := every
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	lastRefresh := time.Now()
+	failing := false
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
 		}
-		if ix.Damaged() {
-			ix.log.Warn("search index damaged; rebuilding it from the catalog")
-			if err := ix.Rebuild(ctx); err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				ix.log.Error("search index: rebuilding failed", "error", err)
-				continue
-			}
-			ix.log.Info("search index rebuilt", "works", ix.Count())
+		err := ix.follow(ctx, failing, &lastRefresh)
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		start := time.Now()
-		n, err := ix.guardedCatchUp(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			ix.log.Warn("search index: catching up failed", "error", err)
-			continue
-		}
+		wait = nextWait(wait, every, err != nil)
 		switch {
-		case n >= changesPage: // a bulk import: worth an operator's notice
-			ix.log.Info("search index caught up", "changes", n, "seq", ix.Seq(), "seconds", time.Since(start).Seconds())
-		case n > 0:
-			ix.log.Debug("search index caught up", "changes", n, "seq", ix.Seq())
+		case err != nil && !failing:
+			ix.log.Error("search index: updating failed; searches answer from the last good index; retrying",
+				append(logArgs(err), "retry_in", wait.String())...)
+		case err != nil:
+			ix.log.Debug("search index: updating failed again", append(logArgs(err), "retry_in", wait.String())...)
+		case failing:
+			ix.log.Info("search index recovered", "works", ix.Count(), "seq", ix.Seq())
 		}
-		// Now and then take a fresh snapshot, so that segments Bleve
-		// has merged away are let go.
-		if time.Since(lastRefresh) > time.Minute {
-			lastRefresh = time.Now()
-			if err := ix.refresh(); err != nil {
-				ix.log.Warn("search index: refresh failed", "error", err)
-			}
-		}
+		failing = err != nil
+		t.Reset(wait)
 	}
 }
 
-// apply writes revisions to Bleve in one batch, with the new sequence
-// number, then to the in-memory state. The caller holds wmu.
-func (ix *Index) apply(revs []catalog.Revision) error {
-	if ix.bi == nil {
-		return errClosed
+// follow is one step of Follow: a rebuild if one is needed, a catch-up
+// and, now and then, a fresh snapshot. A failing Follow has it log its
+// rebuilds quietly, as it does its failures.
+func (ix *Index) follow(ctx context.Context, failing bool, lastRefresh *time.Time) error {
+	if ix.needsRebuild() {
+		level := slog.LevelWarn
+		if failing {
+			level = slog.LevelDebug
+		}
+		ix.log.Log(ctx, level, "search index: rebuilding it from the catalog", "reason", ix.Health().Err)
+		start := time.Now()
+		if err := ix.Rebuild(ctx); err != nil {
+			if ctx.Err() == nil {
+				// Counted as a failed write: a rebuild that fails for
+				// a full disk is not tried again until there is room.
+				err = ix.fail(err)
+			}
+			return err
+		}
+		ix.log.Info("search index rebuilt", "works", ix.Count(), "seconds", time.Since(start).Seconds())
 	}
+	start := time.Now()
+	n, err := ix.CatchUp(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case n >= changesPage: // a bulk import: worth an operator's notice
+		ix.log.Info("search index caught up", "changes", n, "seq", ix.Seq(), "seconds", time.Since(start).Seconds())
+	case n > 0:
+		ix.log.Debug("search index caught up", "changes", n, "seq", ix.Seq())
+	}
+	// Now and then take a fresh snapshot, so that segments Bleve has
+	// merged away are let go.
+	if time.Since(*lastRefresh) > time.Minute {
+		*lastRefresh = time.Now()
+		if err := ix.refresh(); err != nil {
+			ix.log.Warn("search index: refresh failed", "error", err)
+		}
+	}
+	return nil
+}
+
+// apply writes revisions to Bleve with the new sequence number, then to
+// the in-memory state. Unless every step succeeds the state (ix.st,
+// ix.cache, ix.snap, ix.seq) is left as it was; if Bleve was written to,
+// it is closed, to be opened again before the next write (see
+// Index.stale). The caller holds wmu and has made Bleve writable.
+func (ix *Index) apply(revs []catalog.Revision) error {
 	// The last revision of each work in the batch wins.
 	last := map[string]int{}
 	for i, r := range revs {
 		last[r.WorkID] = i
 	}
 	// A large page goes to Bleve as two batches at once, as Build does:
-	// Bleve builds a batch's segment on one core. Their works are
-	// distinct, so the order they land in does not matter; the sequence
-	// number follows once both have.
+	// Bleve builds a batch's segment on one core.
 	batches := []*bleve.Batch{ix.bi.NewBatch()}
 	if len(last) >= 2*splitBatchAt {
 		batches = append(batches, ix.bi.NewBatch())
@@ -171,34 +207,33 @@ func (ix *Index) apply(revs []catalog.Revision) error {
 		metas[i] = &m
 	}
 	seq := revs[len(revs)-1].Seq
-	seqBatch := batches[0]
-	if len(batches) > 1 {
-		errs := make([]error, len(batches))
-		var wg sync.WaitGroup
-		for i, b := range batches {
-			wg.Go(func() { errs[i] = ix.bi.Batch(b) })
+	if err := ix.writeBatches(batches, seq); err != nil {
+		if errors.Is(err, ErrDamaged) {
+			ix.markDamaged(err)
 		}
-		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
-			return err
-		}
-		seqBatch = ix.bi.NewBatch()
-	}
-	seqBatch.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
-	if err := ix.bi.Batch(seqBatch); err != nil {
+		ix.closeBleve()
 		return err
 	}
-	// New works get their ordinals before the snapshot is mapped; they
-	// become visible when the snapshot and the state change together.
-	ix.mu.Lock()
+	// New works get the next ordinals, in the order state.put will give
+	// them below; the snapshot is mapped with them, into a copy of the
+	// segment maps, before the state has them.
+	fresh := map[string]uint32{}
+	next := uint32(len(ix.st.ids))
 	for i, r := range revs {
-		if metas[i] != nil {
-			ix.st.ordFor(r.WorkID)
+		if metas[i] != nil && ix.st.lookup(r.WorkID) == noOrd {
+			fresh[r.WorkID] = next
+			next++
 		}
 	}
-	ix.mu.Unlock()
-	snap, err := openSnapshot(ix.bi, ix.cache, ix.st.lookup)
+	cache := maps.Clone(ix.cache)
+	snap, err := openSnapshot(ix.bi, cache, func(id string) uint32 {
+		if o, ok := fresh[id]; ok {
+			return o
+		}
+		return ix.st.lookup(id)
+	})
 	if err != nil {
+		ix.closeBleve() // Bleve holds the changes, the state does not
 		return err
 	}
 	ix.mu.Lock()
@@ -213,23 +248,44 @@ func (ix *Index) apply(revs []catalog.Revision) error {
 		}
 	}
 	ix.st.finish()
+	ix.cache = cache
 	ix.snap.close()
 	ix.snap = snap
 	ix.seq = seq
 	return nil
 }
 
+// writeBatches writes batches to Bleve, two at once if there are two
+// (their works are distinct, so the order they land in does not matter),
+// then the sequence number seq, once they all have.
+func (ix *Index) writeBatches(batches []*bleve.Batch, seq int64) error {
+	seqBatch := batches[0]
+	if len(batches) > 1 {
+		errs := make([]error, len(batches))
+		var wg sync.WaitGroup
+		for i, b := range batches {
+			wg.Go(func() { errs[i] = writeBatch(ix.bi, b) })
+		}
+		wg.Wait()
+		if err := cause(errs...); err != nil {
+			return err
+		}
+		seqBatch = ix.bi.NewBatch()
+	}
+	seqBatch.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
+	return writeBatch(ix.bi, seqBatch)
+}
+
 // refresh takes a fresh snapshot of Bleve.
-func (ix *Index) refresh() error {
-	ix.wmu.Lock()
-	defer ix.wmu.Unlock()
+func (ix *Index) refresh() (err error) {
+	defer ix.lockWrite(&err)()
 	return ix.refreshLocked()
 }
 
 // refreshLocked is refresh for a caller that holds wmu.
 func (ix *Index) refreshLocked() error {
-	if ix.bi == nil {
-		return errClosed
+	if err := ix.writable(); err != nil {
+		return err
 	}
 	snap, err := openSnapshot(ix.bi, ix.cache, ix.st.lookup)
 	if err != nil {
@@ -254,9 +310,11 @@ func (ix *Index) Delete(ctx context.Context, ids ...string) error {
 	return ix.direct(nil, ids)
 }
 
-func (ix *Index) direct(works []*catalog.Work, ids []string) error {
-	ix.wmu.Lock()
-	defer ix.wmu.Unlock()
+func (ix *Index) direct(works []*catalog.Work, ids []string) (err error) {
+	defer ix.lockWrite(&err)()
+	if err := ix.writable(); err != nil {
+		return err
+	}
 	ix.mu.RLock()
 	seq := ix.seq
 	ix.mu.RUnlock()
@@ -270,5 +328,8 @@ func (ix *Index) direct(works []*catalog.Work, ids []string) error {
 	if len(revs) == 0 {
 		return nil
 	}
-	return ix.apply(revs)
+	if err := ix.apply(revs); err != nil {
+		return ix.fail(err)
+	}
+	return nil
 }

@@ -43,6 +43,20 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// follow runs ix.Follow in the background until the test ends.
+func follow(t *testing.T, ix *Index, every time.Duration) {
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		ix.Follow(ctx, every)
+		close(done)
+	}()
+	t.Cleanup(func() {
+		stop()
+		<-done
+	})
+}
+
 func newWork(id, title string) *catalog.Work {
 	return &catalog.Work{ID: id, Title: title, Medium: "manga", Year: 2001, Countries: []string{"JP"},
 		Synopsis:  "A story about " + title + ".",
