@@ -26,6 +26,7 @@ import (
 var (
 	keySchema = []byte("komoru:schema")
 	keySeq    = []byte("komoru:seq")
+	keyMerged = []byte("komoru:merged") // written after a merge, to persist it (forceMerge)
 )
 
 // bleveConfig is the configuration every Bleve index is created and
@@ -726,8 +727,19 @@ func forceMerge(ctx context.Context, bi bleve.Index) error {
 			return err
 		}
 		n, err := segmentCount(sc)
-		if err != nil || n <= 1 || try == maxMergeTries {
+		if err != nil || try == maxMergeTries {
 			return err
+		}
+		if n <= 1 {
+			// The merged segment's file is written, but the persister
+			// records the root that names it later; an index closed
+			// before then opens with the segments it merged. A batch
+			// waits until the persister has written its root (Bleve's
+			// safe batches), so one of an internal key alone makes the
+			// merge last.
+			b := bi.NewBatch()
+			b.SetInternal(keyMerged, []byte{1})
+			return bi.Batch(b)
 		}
 		select {
 		case <-ctx.Done():

@@ -9,10 +9,22 @@ import (
 	"github.com/komoru/komoru/indexer"
 )
 
-// readier is a Searcher that may not answer yet, or not be healthy: an
-// index still opening, damaged or degraded (*indexer.Pending).
-type readier interface {
-	Ready() error
+// healther is a Searcher that tells how it is doing: an index opening in
+// the background, damaged or degraded (*indexer.Pending, *indexer.Index).
+type healther interface {
+	Health() indexer.Health
+}
+
+// indexHealth is the search index's health, as /healthz, /metrics and
+// /admin/index tell it.
+func (s *Server) indexHealth() indexer.Health {
+	if s.search == nil {
+		return indexer.Health{State: indexer.HealthFailed, Err: errors.New("this server has no search index")}
+	}
+	if h, ok := s.search.(healther); ok {
+		return h.Health()
+	}
+	return indexer.Health{State: indexer.HealthOK}
 }
 
 // health answers load balancers and people: the store must answer a
@@ -25,21 +37,21 @@ func (s *Server) health(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if r, ok := s.search.(readier); ok {
-		var bld *indexer.BuildingError
-		switch err := r.Ready(); {
-		case errors.As(err, &bld):
-			c.Header("Retry-After", strconv.Itoa(buildingRetryAfter))
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "starting", "message": bld.Error(), "works": n,
-				"indexed": bld.Indexed})
-			return nil
-		case errors.Is(err, indexer.ErrDamaged), errors.Is(err, indexer.ErrDegraded):
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "degraded", "message": err.Error(), "works": n})
-			return nil
-		case err != nil:
-			return err
+	h := s.indexHealth()
+	switch h.State {
+	case indexer.HealthOK:
+		c.JSON(http.StatusOK, gin.H{"status": "ok", "works": n})
+	case indexer.HealthStarting:
+		body := gin.H{"status": "starting", "message": h.Err.Error(), "works": n}
+		if bld := (*indexer.BuildingError)(nil); errors.As(h.Err, &bld) {
+			body["indexed"] = bld.Indexed
 		}
+		c.Header("Retry-After", strconv.Itoa(buildingRetryAfter))
+		c.JSON(http.StatusServiceUnavailable, body)
+	case indexer.HealthDegraded, indexer.HealthDamaged:
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "degraded", "message": h.Err.Error(), "works": n})
+	default:
+		return h.Err
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok", "works": n})
 	return nil
 }

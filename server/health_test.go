@@ -19,7 +19,12 @@ type healthIndex struct {
 	err error
 }
 
-func (h healthIndex) Ready() error { return h.err }
+func (h healthIndex) Health() indexer.Health {
+	if h.err != nil {
+		return indexer.Health{State: indexer.HealthDegraded, Err: h.err}
+	}
+	return indexer.Health{State: indexer.HealthOK}
+}
 
 // TestHealthDegraded: while the index cannot take the catalog's changes
 // (a full disk), /healthz is a 503 "degraded" with the reason, and
@@ -53,6 +58,9 @@ func TestHealthDegraded(t *testing.T) {
 		if rec.Code != tc.status || got.Status != tc.wantStatus || !strings.Contains(got.Message, tc.wantIn) || got.Works == 0 {
 			t.Errorf("/healthz with %v: %d %s; want %d, status %q, %q in the message, the works counted",
 				tc.err, rec.Code, rec.Body, tc.status, tc.wantStatus, tc.wantIn)
+		}
+		if m := request(t, s, "GET", "/metrics").Body.String(); !strings.Contains(m, `komoru_index_state{state="`+tc.wantStatus+`"} 1`) {
+			t.Errorf("/metrics with %v does not say the index is %s", tc.err, tc.wantStatus)
 		}
 		if rec := request(t, s, "GET", "/api/v1/search?q=nhk"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "welcome-to-the-nhk") {
 			t.Errorf("search with %v: %d %s; want it answered", tc.err, rec.Code, rec.Body)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"time"
 
@@ -65,7 +64,7 @@ type catalogCollector struct{ s *Server }
 var (
 	worksDesc = prometheus.NewDesc("komoru_works", "Works in the catalog.", nil, nil)
 	stateDesc = prometheus.NewDesc("komoru_index_state",
-		"The search index's state: 1 for the current one of ok, starting, degraded and unavailable (see /healthz).", []string{"state"}, nil)
+		"The search index's state: 1 for the current one of ok, starting, degraded (could not take the catalog's changes, retried), damaged (a segment file unreadable, being rebuilt) and failed.", []string{"state"}, nil)
 )
 
 func (cc catalogCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -79,38 +78,12 @@ func (cc catalogCollector) Collect(ch chan<- prometheus.Metric) {
 	if n, err := cc.s.store.Count(ctx); err == nil {
 		ch <- prometheus.MustNewConstMetric(worksDesc, prometheus.GaugeValue, float64(n))
 	}
-	current, _ := cc.s.indexState()
-	for _, st := range indexStates {
+	current := cc.s.indexHealth().State
+	for _, st := range []string{indexer.HealthOK, indexer.HealthStarting, indexer.HealthDegraded, indexer.HealthDamaged, indexer.HealthFailed} {
 		v := 0.0
 		if st == current {
 			v = 1
 		}
 		ch <- prometheus.MustNewConstMetric(stateDesc, prometheus.GaugeValue, v, st)
-	}
-}
-
-// indexStates are the states of the search index, as /healthz, /metrics
-// and /admin/index name them.
-var indexStates = []string{"ok", "starting", "degraded", "unavailable"}
-
-// indexState is the search index's state and, when it is not ok, why.
-func (s *Server) indexState() (state, message string) {
-	if s.search == nil {
-		return "unavailable", "This server has no search index."
-	}
-	r, ok := s.search.(readier)
-	if !ok {
-		return "ok", ""
-	}
-	var bld *indexer.BuildingError
-	switch err := r.Ready(); {
-	case err == nil:
-		return "ok", ""
-	case errors.As(err, &bld):
-		return "starting", bld.Error()
-	case errors.Is(err, indexer.ErrDamaged):
-		return "degraded", err.Error()
-	default:
-		return "unavailable", err.Error()
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/komoru/komoru/indexer"
 )
 
 // Rebuilder rebuilds the search index beside the old one, which answers
@@ -39,8 +40,8 @@ func (s *Server) pageAdminIndex(c *gin.Context) error {
 	case "pending":
 		p.Pending = true
 	}
-	if p.State, p.Message = s.indexState(); p.Message != "" {
-		p.Message = sentence(p.Message)
+	if h := s.indexHealth(); h.State != indexer.HealthOK {
+		p.State, p.Message = h.State, sentence(h.Err.Error())
 	}
 	noStore(c)
 	s.render(c, http.StatusOK, "admin_index", p)
