@@ -190,7 +190,9 @@ func (building) Search(context.Context, indexer.Query) (*indexer.Result, error) 
 	return nil, &indexer.BuildingError{Indexed: 2000, Total: 100000}
 }
 
-func (building) Ready() error { return &indexer.BuildingError{Indexed: 2000, Total: 100000} }
+func (building) Health() indexer.Health {
+	return indexer.Health{State: indexer.HealthStarting, Err: &indexer.BuildingError{Indexed: 2000, Total: 100000}}
+}
 
 // damaged is a Searcher whose index lost a segment file.
 type damaged struct{}
@@ -199,7 +201,9 @@ func (damaged) Search(context.Context, indexer.Query) (*indexer.Result, error) {
 	return nil, indexer.ErrDamaged
 }
 
-func (damaged) Ready() error { return indexer.ErrDamaged }
+func (damaged) Health() indexer.Health {
+	return indexer.Health{State: indexer.HealthDamaged, Err: indexer.ErrDamaged}
+}
 
 // TestStarting: while the index is built, health says "starting", and
 // searches, API and page, a 503 with the progress and Retry-After; the
