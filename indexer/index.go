@@ -59,6 +59,10 @@ type Options struct {
 	// Progress, if set, is called as a build goes, with how many works it
 	// has indexed, every BatchSize works.
 	Progress func(indexed int)
+	// NoCache computes every search whole: no cached postings, word
+	// units or results. For measurements (komoru bench --http
+	// --cache=false); a server caches.
+	NoCache bool
 }
 
 // SetDefaults fills in the zero fields.
@@ -218,7 +222,16 @@ type opened struct {
 
 // install puts o in use; the caller holds ix.mu.
 func (ix *Index) install(o *opened) {
-	ix.bi, ix.st, ix.cache, ix.snap, ix.seq = o.bi, o.st, o.cache, o.snap, o.seq
+	ix.bi, ix.st, ix.cache, ix.seq = o.bi, o.st, o.cache, o.seq
+	ix.setSnap(o.snap)
+}
+
+// setSnap makes snap the snapshot searches read; the caller holds mu.
+func (ix *Index) setSnap(snap *snapshot) {
+	if ix.opts.NoCache && snap != nil {
+		snap.noCache()
+	}
+	ix.snap = snap
 }
 
 // openDir opens the Bleve index in ix.dir and restores the in-memory

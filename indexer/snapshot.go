@@ -42,6 +42,12 @@ type snapshot struct {
 	resultCache   snapshotCache[string, *Result] // by query (Search)
 }
 
+// noCache turns the snapshot's caches off (Options.NoCache), before the
+// snapshot is shared.
+func (s *snapshot) noCache() {
+	s.postingsCache.off, s.unitCache.off, s.resultCache.off = true, true, true
+}
+
 // dropCaches empties the snapshot's caches.
 func (s *snapshot) dropCaches() {
 	s.postingsCache.clear()
@@ -263,12 +269,17 @@ func (s *snapshot) ordinals(pls []segment.PostingsList, list []uint32, bits []ui
 // searches fill what the next ones read. Values are shared: readers must
 // not change them.
 type snapshotCache[K comparable, V any] struct {
+	off   bool // Options.NoCache: set before the snapshot is shared
 	mu    sync.RWMutex
 	m     map[K]V
 	bytes uint64
 }
 
 func (c *snapshotCache[K, V]) get(k K) (V, bool) {
+	if c.off {
+		var zero V
+		return zero, false
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	v, ok := c.m[k]
@@ -279,6 +290,9 @@ func (c *snapshotCache[K, V]) get(k K) (V, bool) {
 // searches asked for stays, which for its short life is as good as any
 // eviction.
 func (c *snapshotCache[K, V]) put(k K, v V, size, budget uint64) {
+	if c.off {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.bytes+size > budget {

@@ -250,7 +250,7 @@ func (ix *Index) apply(revs []catalog.Revision) error {
 	ix.st.finish()
 	ix.cache = cache
 	ix.snap.close()
-	ix.snap = snap
+	ix.setSnap(snap)
 	ix.seq = seq
 	return nil
 }
@@ -293,7 +293,7 @@ func (ix *Index) refreshLocked() error {
 	}
 	ix.mu.Lock()
 	ix.snap.close()
-	ix.snap = snap
+	ix.setSnap(snap)
 	ix.mu.Unlock()
 	return nil
 }

@@ -68,14 +68,14 @@ const facetTop = 10
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	cfg, err := parseFlagsOnly(e, "bench", args, "corpus", "queries", "repeats", "warmups", "data", "log-level",
-		"http", "duration", "concurrency", "json", "search-timeout", "max-searches")
+		"http", "duration", "concurrency", "json", "cache", "search-timeout", "max-searches")
 	if err != nil {
 		return err
 	}
 	if cfg.httpBench {
 		return runBenchHTTP(ctx, e, cfg)
 	}
-	for _, name := range []string{"duration", "concurrency", "json", "search-timeout", "max-searches"} {
+	for _, name := range []string{"duration", "concurrency", "json", "cache", "search-timeout", "max-searches"} {
 		if cfg.given[name] {
 			return usagef("--%s goes with --http", name)
 		}

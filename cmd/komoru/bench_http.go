@@ -148,7 +148,7 @@ func runBenchHTTP(ctx context.Context, e *env, cfg *config) error {
 		return err
 	}
 	pending, err := indexer.OpenInBackground(ctx, dir, store,
-		indexer.Options{Codebook: store.Codebook(), Logger: log}, rep.Works)
+		indexer.Options{Codebook: store.Codebook(), Logger: log, NoCache: !cfg.cache}, rep.Works)
 	if errors.Is(err, indexer.ErrLocked) {
 		return fmt.Errorf("%w; bench --http needs a data dir no server is using", err)
 	}
@@ -169,6 +169,11 @@ func runBenchHTTP(ctx context.Context, e *env, cfg *config) error {
 	// clients: a search turned away (429) would end the run.
 	limits.Queue = slices.Max(plan.clients)
 	rep.Notes = append(rep.Notes, fmt.Sprintf("search limits: serve's (--max-searches, --search-timeout), with room to wait for all %d clients", limits.Queue))
+	if !cfg.cache {
+		rep.Notes = append(rep.Notes, "caches: off (--cache=false): every search computed whole")
+	} else {
+		rep.Notes = append(rep.Notes, "caches: on, as serve has them: a repeated search is answered from its result until the catalog changes")
+	}
 	komoruURL, stopKomoru, err := serveKomoru(store, pending, log, limits)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,12 +77,17 @@ func TestBenchHTTP(t *testing.T) {
 		t.Errorf("access log: %d lines for at least %d requests", rep.AccessLog.Lines, served)
 	}
 
-	// The table says what the figures are.
-	code, stdout, stderr = komoru(t, "", nil, "bench", "--http", "--data", data, "--duration", "50ms", "--concurrency", "1")
+	if !slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.HasPrefix(n, "caches: on") }) {
+		t.Errorf("the report does not say searches are cached: %q", rep.Notes)
+	}
+
+	// The table says what the figures are; with --cache=false, searches
+	// are computed whole and still answer.
+	code, stdout, stderr = komoru(t, "", nil, "bench", "--http", "--data", data, "--duration", "50ms", "--concurrency", "1", "--cache=false")
 	if code != 0 {
 		t.Fatalf("bench --http (table): exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"GOMAXPROCS", "shares its CPUs", "access log goes to a file", "\nhello ", "\napi_search ", "\npage_search ", "\napi_landing "} {
+	for _, want := range []string{"GOMAXPROCS", "shares its CPUs", "access log goes to a file", "caches: off", "\nhello ", "\napi_search ", "\npage_search ", "\napi_landing "} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the table has no %q:\n%s", want, stdout)
 		}

@@ -44,6 +44,7 @@ type config struct {
 	httpBench             bool
 	duration, concurrency string
 	jsonOut               bool
+	cache                 bool // bench --http: searches cached, as serve does
 	// given holds the flags set on the command line or by environment.
 	given map[string]bool
 }
@@ -92,6 +93,8 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.concurrency }},
 	{"json", "KOMORU_JSON", "false", "bench --http: write the report as JSON instead of a table",
 		func(c *config) any { return &c.jsonOut }},
+	{"cache", "KOMORU_CACHE", "true", "bench --http: cache searches as serve does (until the catalog changes); --cache=false computes every search whole",
+		func(c *config) any { return &c.cache }},
 	{"role", "KOMORU_ROLE", "", "user: the account's role: contributor, curator or admin",
 		func(c *config) any { return &c.role }},
 	{"expires", "KOMORU_EXPIRES", "90d", "token: how long the token works, in days (90d), or never",
