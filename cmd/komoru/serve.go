@@ -75,7 +75,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer ln.Close()
 	if cfg.pprof != "" {
-		stop, err := serveProfiler(cfg.pprof, log)
+		_, stop, err := serveProfiler(cfg.pprof, log)
 		if err != nil {
 			return err
 		}
@@ -190,17 +190,17 @@ func newHTTPServer(h http.Handler) *http.Server {
 // address: profiles show the catalog's data and can keep the CPU busy, so
 // they are for the operator on the machine, never for the site's visitors.
 // It is a listener of its own, outside the site's router and middleware.
-func serveProfiler(addr string, log *slog.Logger) (stop func(), err error) {
+func serveProfiler(addr string, log *slog.Logger) (net.Addr, func(), error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, usagef("--pprof: %v", err)
+		return nil, nil, usagef("--pprof: %v", err)
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, usagef("--pprof must be a loopback address, such as 127.0.0.1:6060, got %q", addr)
+		return nil, nil, usagef("--pprof must be a loopback address, such as 127.0.0.1:6060, got %q", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("--pprof: %w", err)
+		return nil, nil, fmt.Errorf("--pprof: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -211,7 +211,7 @@ func serveProfiler(addr string, log *slog.Logger) (stop func(), err error) {
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
 	log.Info("serving the profiler", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
-	return func() { hs.Close() }, nil
+	return ln.Addr(), func() { hs.Close() }, nil
 }
 
 // displayAddr turns a listen address into one a browser can open.

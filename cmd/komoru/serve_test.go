@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -221,5 +223,28 @@ func searchJellyfish(t *testing.T, addr, when string) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"princess-jellyfish-anime"`) {
 		t.Errorf("search %s: %d %s", when, resp.StatusCode, body)
+	}
+}
+
+// TestProfiler: --pprof serves Go's profiler on a loopback address only.
+func TestProfiler(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, bad := range []string{"0.0.0.0:6060", ":6060", "192.0.2.1:6060", "example.com:6060", "6060"} {
+		if _, _, err := serveProfiler(bad, log); !errors.As(err, new(*usageError)) {
+			t.Errorf("--pprof %s: %v; want a usage error", bad, err)
+		}
+	}
+	addr, stop, err := serveProfiler("127.0.0.1:0", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	resp, err := http.Get("http://" + addr.String() + "/debug/pprof/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("/debug/pprof/cmdline: %d", resp.StatusCode)
 	}
 }
