@@ -639,7 +639,7 @@ func (ix *Index) phraseUnit(ctx context.Context, snap *snapshot, text string, to
 	u := newUnit()
 	if native {
 		u.native = text
-		if err := snap.phrase(ctx, ix.bi, fieldNative, nativeAnalyzer, text, u.attrs[attrNative]); err != nil {
+		if err := snap.phrase(ctx, ix.m, fieldNative, nativeAnalyzer, text, u.attrs[attrNative]); err != nil {
 			return u, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -417,12 +418,14 @@ func (s *snapshot) has(field, term string) (bool, error) {
 }
 
 // phrase adds to into the ordinals of the documents where field holds
-// the phrase, as Bleve's phrase query finds it.
-func (s *snapshot) phrase(ctx context.Context, bi bleve.Index, field, analyzer, text string, into *roaring.Bitmap) error {
+// the phrase, as Bleve's phrase query finds it. It reads the snapshot
+// and the mapping only, not the Bleve index, which may be closed while
+// a failed write is retried (see Index.stale).
+func (s *snapshot) phrase(ctx context.Context, m mapping.IndexMapping, field, analyzer, text string, into *roaring.Bitmap) error {
 	q := query.NewMatchPhraseQuery(text)
 	q.SetField(field)
 	q.Analyzer = analyzer
-	sr, err := q.Searcher(ctx, s.r, bi.Mapping(), search.SearcherOptions{Score: "none", IncludeTermVectors: true})
+	sr, err := q.Searcher(ctx, s.r, m, search.SearcherOptions{Score: "none", IncludeTermVectors: true})
 	if err != nil {
 		return err
 	}
