@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -280,9 +281,47 @@ func TestBrowserKeyboard(t *testing.T) {
 	if outline := eval[string](t, b, `getComputedStyle(document.activeElement).outlineStyle`); outline == "none" {
 		t.Error("the focused spoiler has no visible focus outline")
 	}
+	if name := eval[string](t, b, `document.activeElement.innerText`); name != "Spoiler: show Recovery" {
+		t.Errorf("the closed spoiler's control reads %q", name)
+	}
 	b.run(t, chromedp.KeyEvent(kb.Enter))
 	if !eval[bool](t, b, `document.querySelector("#dim-recovery details").open`) {
 		t.Error("Enter on the focused spoiler did not reveal it")
+	}
+	if name := eval[string](t, b, `document.activeElement.innerText`); name != "Spoiler: hide Recovery" {
+		t.Errorf("the revealed spoiler's control reads %q, want it to offer to hide", name)
+	}
+	b.clean(t)
+}
+
+// TestBrowserSkipToResults: on the search page the first Tab reaches
+// "Skip to results", whose Enter puts the next Tab on the first result;
+// "Skip to filters" comes next and leads to the filters.
+func TestBrowserSkipToResults(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	for _, tc := range []struct {
+		tabs       int
+		link       string
+		nextInside string // the element the next Tab reaches is inside this
+	}{
+		{1, "Skip to results", "#results li.hit"},
+		{2, "Skip to filters", "#facets"},
+	} {
+		b.run(t,
+			chromedp.Navigate(b.base+"/?q=hikikomori"),
+			chromedp.WaitVisible(chromedp.CSS("#results li.hit")),
+		)
+		for range tc.tabs {
+			b.run(t, chromedp.KeyEvent(kb.Tab))
+		}
+		if active := eval[string](t, b, `document.activeElement.textContent`); active != tc.link {
+			t.Fatalf("Tab %d focuses %q, want %q", tc.tabs, active, tc.link)
+		}
+		b.run(t, chromedp.KeyEvent(kb.Enter), chromedp.KeyEvent(kb.Tab))
+		if !eval[bool](t, b, `document.activeElement.closest(`+strconv.Quote(tc.nextInside)+`) !== null`) {
+			t.Errorf("after %s, Tab focuses %s, not something in %s", tc.link,
+				eval[string](t, b, `document.activeElement.outerHTML.slice(0, 120)`), tc.nextInside)
+		}
 	}
 	b.clean(t)
 }

@@ -132,7 +132,7 @@ func TestHistoryPage(t *testing.T) {
 		`<h3>Realism</h3>`,
 		`He hides <ins>alone </ins>in his room.`,
 		`<div class="change" id="change-portrayal.recovery">`,
-		`<details class="spoiler"><summary>Spoiler: show the change</summary>`,
+		`<details class="spoiler"><summary>Spoiler: <span class="if-closed">show</span><span class="if-open">hide</span> the change</summary>`,
 		`<p>Cyclical [spoiler]</p>`, `<p>Gradual [spoiler]</p>`,
 	} {
 		if !strings.Contains(diff, want) {

@@ -39,7 +39,7 @@ func TestWorkPage(t *testing.T) {
 		`title="Withdrawal shown as pain, fear of judgment, shame and a self-reinforcing cycle, without trivializing it."`,
 		`<a class="chip" href="/?realism=realistic"`,
 		// Recovery is hidden until revealed.
-		`<details class="spoiler"><summary>Spoiler: show Recovery</summary>`,
+		`<details class="spoiler"><summary>Spoiler: <span class="if-closed">show</span><span class="if-open">hide</span> Recovery</summary>`,
 		// The novel and the manga are compared side by side.
 		`<h2 id="compare">Adaptations compared</h2>`,
 		`href="/works/welcome-to-the-nhk-novel"`,
