@@ -251,6 +251,39 @@ func TestBrowserWorkPage(t *testing.T) {
 	b.screenshots(t, "work")
 }
 
+// TestBrowserCopyCitation: the copy button beside a citation puts its
+// text on the clipboard, with the APA title's italics in the HTML, and
+// says so.
+func TestBrowserCopyCitation(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	b.run(t,
+		chromedp.Navigate(b.base+"/works/welcome-to-the-nhk-anime"),
+		chromedp.WaitVisible(chromedp.CSS(`button[data-copy="cite-apa"]`)),
+	)
+	// The clipboard is the page's to record: headless Chromium has none.
+	eval[any](t, b, `
+		window.copied = null;
+		navigator.clipboard.write = async items => {
+			const item = items[0];
+			window.copied = {text: await (await item.getType("text/plain")).text(), html: await (await item.getType("text/html")).text()};
+		};
+		navigator.clipboard.writeText = async text => { window.copied = {text, html: ""}; };
+		null`)
+	b.run(t, chromedp.Click(chromedp.CSS(`button[data-copy="cite-apa"]`)))
+	b.waitFor(t, `window.copied !== null && document.getElementById("copy-status").textContent !== ""`)
+	want := eval[string](t, b, `document.getElementById("cite-apa").innerText`)
+	if got := eval[string](t, b, `window.copied.text`); got != want || !strings.Contains(got, "Welcome to the N.H.K. [Anime series]") {
+		t.Errorf("copied %q, want the APA reference %q", got, want)
+	}
+	if html := eval[string](t, b, `window.copied.html`); !strings.Contains(html, "<i>Welcome to the N.H.K.</i>") {
+		t.Errorf("copied HTML %q lacks the italic title", html)
+	}
+	if st := eval[string](t, b, `document.getElementById("copy-status").textContent`); st != "Copied the APA reference." {
+		t.Errorf("status says %q", st)
+	}
+	b.clean(t)
+}
+
 // TestBrowserKeyboard uses the keyboard alone: the skip link comes first,
 // and Tab and Enter reach and reveal a spoiler, with a visible focus ring.
 func TestBrowserKeyboard(t *testing.T) {

@@ -84,8 +84,15 @@ type comparisonRow struct {
 type metaTag struct{ Name, Property, Content string }
 
 type citation struct {
-	APA, Entry, BibTeX string
+	APA           apaReference
+	Entry, BibTeX string
 }
+
+// apaReference is an APA reference in three parts, so that the page can
+// set the title in italics as APA asks.
+type apaReference struct{ Lead, Title, Tail string }
+
+func (a apaReference) String() string { return a.Lead + a.Title + a.Tail }
 
 // maxCompared bounds the comparison table: a long franchise is compared in
 // its first entries, closest first.
@@ -273,9 +280,9 @@ func (s *Server) cite(w *catalog.Work, rev catalog.Revision, base string) citati
 		authors = strings.Join(names[:len(names)-1], ", ") + ", & " + names[len(names)-1]
 	}
 	medium := s.cb.Label(catalog.FacetMedium, w.Medium)
-	apa := w.Title + " [" + medium + "]. (" + strconv.Itoa(w.Year) + ")."
+	apa := apaReference{Title: w.Title, Tail: " [" + medium + "]. (" + strconv.Itoa(w.Year) + ")."}
 	if authors != "" {
-		apa = authors + " (" + strconv.Itoa(w.Year) + "). " + w.Title + " [" + medium + "]."
+		apa = apaReference{Lead: authors + " (" + strconv.Itoa(w.Year) + "). ", Title: w.Title, Tail: " [" + medium + "]."}
 	}
 	entryURL := base + "/works/" + w.ID
 	entry := "komoru. (" + rev.Time.Format("2006, January 2") + "). " + w.Title + " (" + medium + ", " + strconv.Itoa(w.Year) +

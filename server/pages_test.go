@@ -44,6 +44,10 @@ func TestWorkPage(t *testing.T) {
 		`<h2 id="compare">Adaptations compared</h2>`,
 		`href="/works/welcome-to-the-nhk-novel"`,
 		`@misc{welcome_to_the_nhk_anime,`,
+		// APA sets the title in italics; each citation has a copy button
+		// (shown by the script).
+		`<i>Welcome to the N.H.K.</i> [Anime series].</span>`,
+		`data-copy="cite-apa"`, `data-copy="cite-entry"`, `data-copy="cite-bibtex"`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("work page lacks %s", want)
