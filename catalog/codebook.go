@@ -36,12 +36,17 @@ type Codebook struct {
 
 // Dimension is a coded dimension or a metadata vocabulary.
 type Dimension struct {
-	ID         string  `json:"id"`
-	Label      string  `json:"label"`
-	Definition string  `json:"definition"`
-	Multi      bool    `json:"multi,omitempty"`   // a set of values rather than one
-	Spoiler    bool    `json:"spoiler,omitempty"` // every value is a spoiler
-	Values     []Value `json:"values"`
+	ID         string `json:"id"`
+	Label      string `json:"label"`
+	Definition string `json:"definition"`
+	Multi      bool   `json:"multi,omitempty"`   // a set of values rather than one
+	Spoiler    bool   `json:"spoiler,omitempty"` // every value is a spoiler
+	// Warning marks a dimension readers want to know before they start,
+	// such as content warnings: the pages show it near the top of a work
+	// and on result cards, and it is never a spoiler, neither for the whole
+	// dimension nor for one work's coding, since hiding it would defeat it.
+	Warning bool    `json:"warning,omitempty"`
+	Values  []Value `json:"values"`
 
 	byID map[string]*Value
 }
@@ -60,6 +65,12 @@ type Value struct {
 	// no topic words to a work, and its evidence does not match the topic.
 	Denies bool `json:"denies,omitempty"`
 }
+
+// IsSpoiler reports whether c, a coding of d, gives the plot away and is
+// hidden from a reader who hides spoilers: every coding of a spoiler
+// dimension, and a coding flagged as one. A warning is never hidden, even
+// where a revision stored before that rule carries the flag.
+func (d *Dimension) IsSpoiler(c Coding) bool { return !d.Warning && (d.Spoiler || c.Spoiler) }
 
 // Value returns the value with the given id, or nil.
 func (d *Dimension) Value(id string) *Value { return d.byID[id] }
@@ -93,6 +104,9 @@ func ParseCodebook(data []byte) (*Codebook, error) {
 			d := &list[i]
 			if _, dup := cb.byID[d.ID]; dup {
 				return nil, fmt.Errorf("codebook: dimension %q defined twice", d.ID)
+			}
+			if d.Warning && d.Spoiler {
+				return nil, fmt.Errorf("codebook: %s is a warning, so it cannot be a spoiler", d.ID)
 			}
 			cb.byID[d.ID] = d
 			d.byID = make(map[string]*Value, len(d.Values))

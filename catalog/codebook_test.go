@@ -56,9 +56,32 @@ func TestParseCodebookRejects(t *testing.T) {
 	for _, tt := range []struct{ name, json, want string }{
 		{"denial with synonyms", `{"dimensions": [{"id": "d", "values": [{"id": "none", "denies": true, "synonyms": ["x"]}]}]}`, "denies its topic but has synonyms"},
 		{"lone synonym", `{"synonyms": [["only"]]}`, "fewer than two words"},
+		{"warning as a spoiler", `{"dimensions": [{"id": "cw", "warning": true, "spoiler": true, "values": []}]}`, "cw is a warning, so it cannot be a spoiler"},
 	} {
 		if _, err := ParseCodebook([]byte(tt.json)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: ParseCodebook = %v, want an error containing %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestIsSpoiler: a spoiler dimension or a flagged coding is hidden; a
+// warning never is, even flagged, as a revision stored before the rule
+// may be.
+func TestIsSpoiler(t *testing.T) {
+	cb := DefaultCodebook()
+	for _, tt := range []struct {
+		dim     string
+		flagged bool
+		want    bool
+	}{
+		{"recovery", false, true},
+		{"tone", false, false},
+		{"tone", true, true},
+		{"content_warnings", false, false},
+		{"content_warnings", true, false},
+	} {
+		if got := cb.Dimension(tt.dim).IsSpoiler(Coding{Spoiler: tt.flagged}); got != tt.want {
+			t.Errorf("Dimension(%q).IsSpoiler(Coding{Spoiler: %v}) = %v, want %v", tt.dim, tt.flagged, got, tt.want)
 		}
 	}
 }

@@ -144,6 +144,9 @@ func (v *validator) portrayal(p Portrayal) {
 			continue
 		}
 		v.text(f+".evidence", c.Evidence, false, maxText)
+		if d.Warning && c.Spoiler {
+			v.err.add(f+".spoiler", "must not be set: %s are never a spoiler, since readers want to know them in advance", strings.ToLower(d.Label))
+		}
 		if !d.Multi {
 			switch {
 			case c.IsSet():

@@ -82,6 +82,16 @@ func TestValidate(t *testing.T) {
 		{"set value unknown", func(w *Work) { w.Portrayal["conditions"] = Coding{Values: []string{"paranoia", "ennui"}} }, []string{"portrayal.conditions[1]"}},
 		{"set value duplicate", func(w *Work) { w.Portrayal["conditions"] = Coding{Values: []string{"paranoia", "paranoia"}} }, []string{"portrayal.conditions[1]"}},
 		{"empty set is coded", func(w *Work) { w.Portrayal["content_warnings"] = Coding{Values: []string{}} }, nil},
+		{"content warning as a spoiler", func(w *Work) {
+			w.Portrayal["content_warnings"] = Coding{Values: []string{"suicide"}, Evidence: "Episode 13.", Spoiler: true}
+		}, []string{"portrayal.content_warnings.spoiler"}},
+		{"empty content warnings as a spoiler", func(w *Work) { w.Portrayal["content_warnings"] = Coding{Values: []string{}, Spoiler: true} },
+			[]string{"portrayal.content_warnings.spoiler"}},
+		{"content warning not a spoiler", func(w *Work) {
+			w.Portrayal["content_warnings"] = Coding{Values: []string{"suicide"}, Evidence: "Episode 13.", Spoiler: false}
+		}, nil},
+		{"content warning without a spoiler flag", func(w *Work) { w.Portrayal["content_warnings"] = Coding{Values: []string{"suicide"}} }, nil},
+		{"other dimension may be a spoiler", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Spoiler: true} }, nil},
 		{"empty single value", func(w *Work) { w.Portrayal["tone"] = Coding{} }, []string{"portrayal.tone"}},
 		{"every problem at once", func(w *Work) { w.ID = ""; w.Title = ""; w.Medium = "opera"; w.Year = 1066; w.EndYear = 0 },
 			[]string{"id", "medium", "title", "year"}},
@@ -136,4 +146,19 @@ func ExampleValidationError_Problems() {
 	// Output:
 	// medium: "opera" is not a medium value of the codebook (one of anime_series, anime_film, manga, light_novel, novel, live_action_film, tv_drama, documentary, video_game, other)
 	// year: must be between 1900 and 2027, got 1850
+}
+
+// TestValidateWarningSpoilerMessage: the error for a content warning marked
+// as a spoiler says why, so that a curator learns the rule from it.
+func TestValidateWarningSpoilerMessage(t *testing.T) {
+	w := validWork()
+	w.Portrayal["content_warnings"] = Coding{Values: []string{"suicide"}, Spoiler: true}
+	var ve *ValidationError
+	if !errors.As(w.Validate(DefaultCodebook()), &ve) {
+		t.Fatal("Validate() = nil, want a *ValidationError")
+	}
+	const want = "must not be set: content warnings are never a spoiler, since readers want to know them in advance"
+	if got := ve.Fields["portrayal.content_warnings.spoiler"]; got != want {
+		t.Errorf("Validate() says %q for portrayal.content_warnings.spoiler, want %q", got, want)
+	}
 }

@@ -112,7 +112,7 @@ func newHighlightSource(w *catalog.Work, cb *catalog.Codebook) matchedSource {
 	for _, d := range cb.Dimensions {
 		// Evidence the curator marked as a spoiler is matched but never
 		// shown: a highlight would give the plot away.
-		if c, ok := w.Portrayal[d.ID]; ok && c.Evidence != "" && !c.Spoiler {
+		if c, ok := w.Portrayal[d.ID]; ok && c.Evidence != "" && !d.IsSpoiler(c) {
 			s.Evidence = append(s.Evidence, evidenceSource{Dim: d.ID, Text: c.Evidence})
 		}
 	}

@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -81,12 +80,7 @@ func TestSearchPageMatched(t *testing.T) {
 		// The title shows the match: no "Matched" line.
 		{"/?q=jellyfish", false, map[string]bool{`<mark>Jellyfish</mark>`: true, `class="matched`: false}},
 	} {
-		req := httptest.NewRequest(http.MethodGet, tt.url, nil)
-		if tt.spoiler {
-			req.AddCookie(&http.Cookie{Name: spoilersCookie, Value: "show"})
-		}
-		rec := httptest.NewRecorder()
-		s.Handler().ServeHTTP(rec, req)
+		rec := requestSpoilers(s, tt.url, tt.spoiler)
 		if rec.Code != http.StatusOK {
 			t.Errorf("GET %s: %d", tt.url, rec.Code)
 		}

@@ -108,7 +108,9 @@ func parseWorkForm(form url.Values, cb *catalog.Codebook) (workForm, error) {
 	for _, d := range cb.Dimensions {
 		name := "portrayal." + d.ID
 		values := slices.DeleteFunc(slices.Clone(form[name]), func(v string) bool { return v == "" })
-		c := catalog.Coding{Evidence: text(form.Get(name + ".evidence")), Spoiler: d.Spoiler || form.Get(name+".spoiler") != ""}
+		// A warning dimension is never a spoiler, whatever the form says
+		// (it shows no box for it).
+		c := catalog.Coding{Evidence: text(form.Get(name + ".evidence")), Spoiler: !d.Warning && (d.Spoiler || form.Get(name+".spoiler") != "")}
 		coded := len(values) > 0
 		switch {
 		case !d.Multi && coded:

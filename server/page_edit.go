@@ -94,6 +94,7 @@ type dimensionInput struct {
 	ID, Label, Definition string
 	Multi                 bool
 	AlwaysSpoiler         bool
+	NeverSpoiler          bool // a content warning: readers should know it in advance
 	Name                  string // "portrayal.realism"
 	Err, ErrID            string
 	Choices               []choice
@@ -439,7 +440,7 @@ func (s *Server) dimensionInput(b *formErrors, f *workForm, d *catalog.Dimension
 	if loose, ok := f.Loose[d.ID]; ok {
 		c = loose
 	}
-	di := dimensionInput{ID: d.ID, Label: d.Label, Definition: d.Definition, Multi: d.Multi, AlwaysSpoiler: d.Spoiler,
+	di := dimensionInput{ID: d.ID, Label: d.Label, Definition: d.Definition, Multi: d.Multi, AlwaysSpoiler: d.Spoiler, NeverSpoiler: d.Warning,
 		Name: name, ErrID: fieldID(name) + "-err", Order: strings.Join(c.Values, " ")}
 	first := fieldID(name + "." + d.Values[0].ID)
 	if !d.Multi {

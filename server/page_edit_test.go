@@ -646,8 +646,10 @@ func TestEditPageFields(t *testing.T) {
 		if !strings.Contains(page, `name="portrayal.`+d.ID+`.evidence"`) {
 			t.Errorf("no evidence for %s", d.ID)
 		}
-		if spoiler := strings.Contains(page, `name="portrayal.`+d.ID+`.spoiler"`); spoiler == d.Spoiler {
-			t.Errorf("%s: spoiler box shown %v, dimension always a spoiler %v", d.ID, spoiler, d.Spoiler)
+		// A box for the dimensions that may be spoilers: neither those
+		// always hidden nor warnings, never hidden.
+		if spoiler := strings.Contains(page, `name="portrayal.`+d.ID+`.spoiler"`); spoiler != (!d.Spoiler && !d.Warning) {
+			t.Errorf("%s: spoiler box shown %v, dimension always a spoiler %v, a warning %v", d.ID, spoiler, d.Spoiler, d.Warning)
 		}
 	}
 	work := st.do(t, req{method: "GET", url: "/works/welcome-to-the-nhk-anime", cookie: cookie}).Body.String()
@@ -666,5 +668,27 @@ func TestEditPageFields(t *testing.T) {
 		if code, _, _ := st.post(t, path, url.Values{"note": {"x"}, "base": {"1"}}, nil); code != http.StatusUnauthorized {
 			t.Errorf("a reader's POST %s = %d, want 401", path, code)
 		}
+	}
+}
+
+// TestEditWarningNeverSpoiler: the form offers no spoiler box for content
+// warnings and says why; a spoiler flag posted for them anyway is
+// dropped, and the work saves.
+func TestEditWarningNeverSpoiler(t *testing.T) {
+	st := newSite(t)
+	cookie := st.session(t, st.user(t, "cora", catalog.RoleCurator))
+	const id = "welcome-to-the-nhk-anime"
+	page := st.do(t, req{method: "GET", url: "/works/" + id + "/edit", cookie: cookie}).Body.String()
+	if strings.Contains(page, `name="portrayal.content_warnings.spoiler"`) || !strings.Contains(page, "Content warnings are never hidden as spoilers") {
+		t.Error("the edit form offers a spoiler box for content warnings, or does not say why not")
+	}
+	f := st.editForm(t, "/works/"+id+"/edit", cookie)
+	f.Set("portrayal.content_warnings.spoiler", "on")
+	f.Set("note", "try to hide the warnings")
+	if code, _, body := st.post(t, "/works/"+id+"/edit", f, cookie); code != http.StatusSeeOther {
+		t.Fatalf("saving with a spoiler flag on content warnings = %d\n%s", code, problemsOf(body))
+	}
+	if c := st.current(t, id).Work.Portrayal["content_warnings"]; c.Spoiler {
+		t.Error("the content warnings were saved as a spoiler")
 	}
 }

@@ -83,11 +83,10 @@ func (s *Server) fieldDiffs(old, new *catalog.Work, showSpoilers bool) []fieldDi
 			}
 			spoiler := false
 			if d := s.cb.Dimension(dim); d != nil {
-				spoiler = d.Spoiler
-			}
-			for _, w := range []*catalog.Work{old, new} {
-				if w != nil {
-					spoiler = spoiler || w.Portrayal[dim].Spoiler
+				for _, w := range []*catalog.Work{old, new} {
+					if w != nil {
+						spoiler = spoiler || d.IsSpoiler(w.Portrayal[dim])
+					}
 				}
 			}
 			fd.Hide = spoiler && !showSpoilers

@@ -221,8 +221,9 @@ func pageTitle(q indexer.Query) string {
 	return "komoru"
 }
 
-// hitTagDimensions are the dimensions a result card shows, in order.
-var hitTagDimensions = []string{"realism", "tone", "recovery", "conditions", "withdrawal_criteria"}
+// hitTagDimensions are the dimensions a result card shows, in order;
+// content warnings first, since readers want them before they choose.
+var hitTagDimensions = []string{"content_warnings", "realism", "tone", "recovery", "conditions", "withdrawal_criteria"}
 
 // searchHits builds the result cards. A hit without a synopsis highlight
 // shows the start of its synopsis.
@@ -257,7 +258,7 @@ func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) 
 			}
 			if len(labels) > 0 {
 				tags = append(tags, tagView{Dimension: d.Label, Definition: d.Definition, Values: strings.Join(labels, ", "),
-					Spoiler: d.Spoiler && !p.ShowSpoilers})
+					Spoiler: d.Spoiler && !p.ShowSpoilers, Warning: d.Warning})
 			}
 		}
 		hv.Tags = tagItems(tags)

@@ -73,10 +73,12 @@ type tagView struct {
 	Dimension, Definition string
 	Values                string // the value labels, comma-separated
 	Spoiler               bool   // hidden until the reader reveals it
+	Warning               bool   // a content warning: marked out, never hidden
 }
 
 // tagItems writes the list items of a hit's tags: a chip with the
-// dimension's definition on hover, or for a spoiler, a reveal.
+// dimension's definition on hover (marked as a warning for a warning), or
+// for a spoiler, a reveal.
 func tagItems(tags []tagView) template.HTML {
 	var b strings.Builder
 	b.Grow(len(tags) * 128) // a tag is 75 to 140 bytes
@@ -89,7 +91,11 @@ func tagItems(tags []tagView) template.HTML {
 			escapeHTML(&b, t.Values)
 			b.WriteString(`</details>`)
 		} else {
-			b.WriteString(`<span class="chip" title="`)
+			if t.Warning {
+				b.WriteString(`<span class="chip warning" title="`)
+			} else {
+				b.WriteString(`<span class="chip" title="`)
+			}
 			escapeHTML(&b, t.Definition)
 			b.WriteString(`">`)
 			escapeHTML(&b, t.Dimension)

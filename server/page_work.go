@@ -35,6 +35,10 @@ type workPage struct {
 	Cite        citation
 	Meta        []metaTag
 	JSONLD      template.JS
+	// Warnings are the coded values of the codebook's warning dimensions
+	// (content warnings), shown under the title and never as spoilers:
+	// readers want to know them before they read on.
+	Warnings []dimensionView
 }
 
 // labeled is a value with its label and definition, for display.
@@ -126,6 +130,7 @@ func (s *Server) pageWork(c *gin.Context) error {
 			Gender: s.value("gender", ch.Gender), Role: s.value("character_role", ch.Role)})
 	}
 	p.Dimensions = s.dimensionViews(w)
+	p.Warnings = s.warnings(p.Dimensions)
 	if err := s.addProvenance(ctx, w.ID, p.Dimensions); err != nil {
 		return err
 	}
@@ -156,7 +161,7 @@ func (s *Server) dimensionViews(w *catalog.Work) []dimensionView {
 	for _, d := range s.cb.Dimensions {
 		c, coded := w.Portrayal[d.ID]
 		dv := dimensionView{ID: d.ID, Label: d.Label, Definition: d.Definition, Coded: coded,
-			Evidence: c.Evidence, Spoiler: d.Spoiler || c.Spoiler}
+			Evidence: c.Evidence, Spoiler: d.IsSpoiler(c)}
 		for _, v := range c.List() {
 			lv := s.value(d.ID, v)
 			lv.URL = "/?" + url.Values{d.ID: {v}}.Encode()
@@ -165,6 +170,18 @@ func (s *Server) dimensionViews(w *catalog.Work) []dimensionView {
 		dims = append(dims, dv)
 	}
 	return dims
+}
+
+// warnings picks, of a work's dimensions, the warnings coded with at least
+// one value.
+func (s *Server) warnings(dims []dimensionView) []dimensionView {
+	var out []dimensionView
+	for _, dv := range dims {
+		if d := s.cb.Dimension(dv.ID); d != nil && d.Warning && len(dv.Values) > 0 {
+			out = append(out, dv)
+		}
+	}
+	return out
 }
 
 // relatedViews loads the works w names, and the franchise around it (the
@@ -204,7 +221,7 @@ func (s *Server) relatedViews(ctx context.Context, w *catalog.Work) ([]relatedVi
 		cmp.Works = append(cmp.Works, relatedView{ID: g.ID, Title: g.Title, Year: g.Year, Medium: s.cb.Label(catalog.FacetMedium, g.Medium)})
 	}
 	for _, d := range s.cb.Dimensions {
-		row := comparisonRow{Label: d.Label, Spoiler: d.Spoiler}
+		row := comparisonRow{Label: d.Label, Spoiler: d.IsSpoiler(catalog.Coding{})}
 		for _, g := range group {
 			c, ok := g.Portrayal[d.ID]
 			cell := "not coded"
@@ -217,7 +234,7 @@ func (s *Server) relatedViews(ctx context.Context, w *catalog.Work) ([]relatedVi
 				if cell == "" {
 					cell = "none"
 				}
-				row.Spoiler = row.Spoiler || c.Spoiler
+				row.Spoiler = row.Spoiler || d.IsSpoiler(c)
 			}
 			if len(row.Cells) > 0 && cell != row.Cells[0] {
 				row.Differs = true
