@@ -1,7 +1,9 @@
 package server
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -19,5 +21,44 @@ func TestBrowserPastTheEnd(t *testing.T) {
 	if got := eval[string](t, b, `document.getElementById("total").textContent`); got != "101–111 of 111 works" {
 		t.Errorf("page 6 says %q", got)
 	}
+	b.clean(t)
+}
+
+// TestBrowserQueryLength: the box takes at most the limit, and text put
+// past it by script is not searched: the page stays (its marker survives),
+// nothing is fetched, and the limit is said under the box.
+func TestBrowserQueryLength(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	b.run(t, chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(chromedp.CSS("#q")))
+	b.run(t, chromedp.SetValue(chromedp.CSS("#q"), strings.Repeat("a", 499)), chromedp.SendKeys(chromedp.CSS("#q"), "bc"))
+	if n := eval[int](t, b, `Array.from(document.getElementById("q").value).length`); n != 500 {
+		t.Errorf("typing past the limit left %d characters in the box, want 500", n)
+	}
+	b.run(t, chromedp.Sleep(300*time.Millisecond))
+	eval[int](t, b, `window.__marker = 1`)
+	eval[bool](t, b, `(() => {
+		window.__fetches = 0;
+		const f = window.fetch;
+		window.fetch = (...a) => { window.__fetches++; return f(...a); };
+		const q = document.getElementById("q");
+		q.value = "a".repeat(501);
+		q.dispatchEvent(new Event("input", {bubbles: true}));
+		return true;
+	})()`)
+	b.waitFor(t, `!document.getElementById("q-limit").hidden`)
+	if got := eval[string](t, b, `document.getElementById("q-limit").textContent`); got != "Search text: at most 500 characters (this has 501)." {
+		t.Errorf("the limit note says %q", got)
+	}
+	// Submitting does not search either.
+	b.run(t, chromedp.Sleep(400*time.Millisecond))
+	eval[bool](t, b, `document.getElementById("search").requestSubmit() || true`)
+	b.run(t, chromedp.Sleep(300*time.Millisecond))
+	if eval[int](t, b, `window.__marker || 0`) != 1 || eval[int](t, b, `window.__fetches`) != 0 || eval[string](t, b, `location.search`) != "?q="+strings.Repeat("a", 499)+"b" {
+		t.Errorf("over the limit the page navigated or fetched: marker %v, fetches %v, at %s",
+			eval[any](t, b, `window.__marker`), eval[any](t, b, `window.__fetches`), eval[string](t, b, `location.href`))
+	}
+	// Back within the limit, the note goes and the search runs.
+	b.run(t, chromedp.SetValue(chromedp.CSS("#q"), "jellyfish"), chromedp.SendKeys(chromedp.CSS("#q"), " "))
+	b.waitFor(t, `document.getElementById("q-limit").hidden && location.search === "?q=jellyfish+"`)
 	b.clean(t)
 }

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -37,5 +39,52 @@ func TestSearchPagePastTheEnd(t *testing.T) {
 	if page := request(t, s, "GET", "/?q=zzzzqqqq&page=2").Body.String(); !strings.Contains(page, "Nothing in the catalog matches") ||
 		strings.Contains(page, "past the last page") {
 		t.Error("a search without hits on page 2 does not say nothing matches")
+	}
+}
+
+// TestQueryLength: q's limit counts characters, not bytes, and past it the
+// API's fields.q and the search page both name the limit and the count.
+func TestQueryLength(t *testing.T) {
+	s := newSiteServer(t)
+	for _, tt := range []struct {
+		name, q string
+		want    string // fields.q; "" for a search that is answered
+	}{
+		{"500 ASCII", strings.Repeat("a", 500), ""},
+		{"501 ASCII", strings.Repeat("a", 501), "at most 500 characters (this has 501)"},
+		// Three bytes a character: 166 are 498 bytes, within the index's
+		// own byte limit (indexer.Query.Validate).
+		{"166 Japanese", strings.Repeat("あ", 166), ""},
+		{"501 Japanese", strings.Repeat("あ", 501), "at most 500 characters (this has 501)"},
+		{"600 Japanese", strings.Repeat("ひ", 600), "at most 500 characters (this has 600)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			query := "q=" + url.QueryEscape(tt.q)
+			api := request(t, s, "GET", "/api/v1/search?"+query)
+			var body struct {
+				Error struct{ Fields map[string]string }
+			}
+			_ = json.Unmarshal(api.Body.Bytes(), &body)
+			if got := body.Error.Fields["q"]; got != tt.want {
+				t.Errorf("API: fields.q = %q, want %q (status %d)", got, tt.want, api.Code)
+			}
+			page := request(t, s, "GET", "/?"+query)
+			if tt.want == "" {
+				if page.Code != 200 {
+					t.Errorf("page: status %d, want 200", page.Code)
+				}
+				return
+			}
+			if api.Code != 400 || page.Code != 400 {
+				t.Errorf("statuses %d (API), %d (page), want 400", api.Code, page.Code)
+			}
+			if want := "Search text: " + tt.want; !strings.Contains(page.Body.String(), want) {
+				t.Errorf("page lacks %q", want)
+			}
+		})
+	}
+	// The box takes no more than the server does.
+	if page := request(t, s, "GET", "/").Body.String(); !strings.Contains(page, `maxlength="500"`) {
+		t.Error("the search box has no maxlength of 500")
 	}
 }

@@ -41,6 +41,9 @@ type searchPage struct {
 	Errors           []paramError // bad parameters, as the API names them
 }
 
+// MaxQuery is the search box's maxlength: the most characters q may have.
+func (searchPage) MaxQuery() int { return maxQueryChars }
+
 // hitView is a result card. Its text comes ready made, a few long values
 // rather than many short ones (the medium and year in one, the tags as
 // written list items): html/template calls an escaper by reflection for
