@@ -1,11 +1,13 @@
 package server
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // TestBrowserPastTheEnd: a page past the last says which is the last, and
@@ -60,5 +62,22 @@ func TestBrowserQueryLength(t *testing.T) {
 	// Back within the limit, the note goes and the search runs.
 	b.run(t, chromedp.SetValue(chromedp.CSS("#q"), "jellyfish"), chromedp.SendKeys(chromedp.CSS("#q"), " "))
 	b.waitFor(t, `document.getElementById("q-limit").hidden && location.search === "?q=jellyfish+"`)
+	b.clean(t)
+}
+
+// TestBrowserNotFoundSearch: the 404 page's search box, not focused on
+// load, searches the catalog.
+func TestBrowserNotFoundSearch(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	b.run(t, chromedp.Navigate(b.base+"/works/no-such-work"), chromedp.WaitVisible(chromedp.CSS("form.not-found #q")))
+	if id := eval[string](t, b, `document.activeElement.id || document.activeElement.tagName`); id == "q" {
+		t.Error("the 404 page's search box takes the focus on load")
+	}
+	b.run(t, chromedp.SendKeys(chromedp.CSS("form.not-found #q"), "jellyfish"+kb.Enter), chromedp.WaitVisible(chromedp.CSS("#results")))
+	b.waitFor(t, `location.pathname === "/" && location.search === "?q=jellyfish" && document.querySelector('.hit a[href="/works/princess-jellyfish-manga"]') !== null`)
+	// Chromium logs the 404 status itself; nothing else may go wrong.
+	b.mu.Lock()
+	b.problems = slices.DeleteFunc(b.problems, func(s string) bool { return strings.Contains(s, "404") })
+	b.mu.Unlock()
 	b.clean(t)
 }

@@ -88,3 +88,30 @@ func TestQueryLength(t *testing.T) {
 		t.Error("the search box has no maxlength of 500")
 	}
 }
+
+// TestNotFoundSearchBox: a 404 page offers a labelled search box, a GET
+// form to the search page; other errors do not.
+func TestNotFoundSearchBox(t *testing.T) {
+	s := newSiteServer(t)
+	for _, tt := range []struct {
+		path   string
+		status int
+		box    bool
+	}{
+		{"/no/such/page", 404, true},
+		{"/works/no-such-work", 404, true},
+		{"/?size=0", 400, false}, // the search page, its own box
+	} {
+		rec := request(t, s, "GET", tt.path)
+		page := rec.Body.String()
+		if rec.Code != tt.status {
+			t.Errorf("GET %s = %d, want %d", tt.path, rec.Code, tt.status)
+		}
+		box := strings.Contains(page, `<form class="search not-found" role="search" action="/" method="get">`) &&
+			strings.Contains(page, `<label for="q">Search the catalog</label>`) &&
+			strings.Contains(page, `<input id="q" name="q" type="search"`)
+		if box != tt.box {
+			t.Errorf("GET %s: a not-found search box is %v, want %v", tt.path, box, tt.box)
+		}
+	}
+}
