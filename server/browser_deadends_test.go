@@ -81,3 +81,29 @@ func TestBrowserNotFoundSearch(t *testing.T) {
 	b.mu.Unlock()
 	b.clean(t)
 }
+
+// TestBrowserDecadeBar: a bar of the decade histogram (an SVG link)
+// filters in place, as the facets do: the results and the URL change, the
+// page is not reloaded (its marker survives), and Back undoes it.
+func TestBrowserDecadeBar(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	b.run(t, chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(chromedp.CSS(".histogram svg a")))
+	all := hitsAndTotal(t, b)
+	eval[int](t, b, `window.__marker = 1`)
+	b.run(t, chromedp.Click(chromedp.CSS(`.histogram svg a[aria-label^="2010s:"] rect`)))
+	b.waitFor(t, `location.search === "?decade=2010" && document.querySelector('.histogram a[aria-label^="2010s:"] rect.selected') !== null`)
+	if eval[int](t, b, `window.__marker || 0`) != 1 {
+		t.Fatal("clicking a decade bar reloaded the page")
+	}
+	filtered := hitsAndTotal(t, b)
+	if filtered == all || !strings.Contains(eval[string](t, b, `document.querySelector("ul.active").textContent`), "2010s") {
+		t.Errorf("after clicking the 2010s bar the results are %q, chips %q", filtered,
+			eval[string](t, b, `(document.querySelector("ul.active") || {}).textContent || ""`))
+	}
+	b.run(t, chromedp.NavigateBack())
+	b.waitFor(t, `location.search === "" && document.querySelector(".histogram rect.selected") === null`)
+	if back := hitsAndTotal(t, b); back != all || eval[int](t, b, `window.__marker || 0`) != 1 {
+		t.Errorf("after Back the results are %q, want %q", back, all)
+	}
+	b.clean(t)
+}

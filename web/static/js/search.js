@@ -112,7 +112,9 @@
   form.addEventListener("click", function (e) {
     var a = e.target.closest("a");
     if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-    var u = new URL(a.href, window.location.href);
+    // The attribute, not a.href: a histogram bar is an SVG link, whose
+    // href is an SVGAnimatedString, not a URL.
+    var u = new URL(a.getAttribute("href") || "", window.location.href);
     if (u.origin !== window.location.origin || u.pathname !== "/") return;
     e.preventDefault();
     load(u.pathname + u.search, "push").then(function () {
