@@ -52,7 +52,7 @@ func FuzzSearchText(f *testing.F) {
 	}
 	defer ix.Close()
 	f.Fuzz(func(t *testing.T, s string, typo bool) {
-		if !utf8.ValidString(s) || len(s) > MaxTextLen || strings.ContainsFunc(s, isControl) || parseText(s).textLimit() != "" {
+		if !utf8.ValidString(s) || utf8.RuneCountInString(s) > MaxTextLen || strings.ContainsFunc(s, isControl) || parseText(s).textLimit() != "" {
 			return // refused by Validate
 		}
 		res, err := ix.Search(context.Background(), Query{Text: s, Typo: typo})

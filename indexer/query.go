@@ -24,7 +24,7 @@ const (
 const (
 	DefaultSize = 20
 	MaxSize     = 100
-	MaxTextLen  = 500
+	MaxTextLen  = 500 // characters (code points) of Query.Text
 	// MaxPage keeps page*size within what an int holds comfortably.
 	MaxPage = 1_000_000
 )
@@ -75,8 +75,8 @@ const (
 // *catalog.ValidationError whose fields are named as the API's parameters.
 func (q *Query) Validate(cb *catalog.Codebook) error {
 	fields := map[string]string{}
-	if len(q.Text) > MaxTextLen {
-		fields["q"] = fmt.Sprintf("at most %d bytes", MaxTextLen)
+	if n := utf8.RuneCountInString(q.Text); n > MaxTextLen {
+		fields["q"] = fmt.Sprintf("at most %d characters (this has %d)", MaxTextLen, n)
 	} else if !utf8.ValidString(q.Text) {
 		fields["q"] = "not valid UTF-8"
 	} else if strings.ContainsFunc(q.Text, isControl) {

@@ -131,6 +131,10 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	s.render(c, status, "error", page)
 }
 
+// MaxQuery is the not-found page's search box's maxlength, as the search
+// page's.
+func (errorPage) MaxQuery() int { return maxQueryChars }
+
 func wantsJSON(c *gin.Context) bool {
 	p := c.Request.URL.Path
 	return strings.HasPrefix(p, "/api/") || p == "/healthz"

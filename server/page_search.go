@@ -34,11 +34,15 @@ type searchPage struct {
 	DecadesMax       int
 	Pages            []pageLink
 	Prev, Next       string
-	First, Last      int // the rank of the first and last hit shown
+	PastEnd          *pastEnd // the page asked for is past the last one
+	First, Last      int      // the rank of the first and last hit shown
 	WithoutText      string
 	SortOptions      []sortOption
 	Errors           []paramError // bad parameters, as the API names them
 }
+
+// MaxQuery is the search box's maxlength: the most characters q may have.
+func (searchPage) MaxQuery() int { return maxQueryChars }
 
 // hitView is a result card. Its text comes ready made, a few long values
 // rather than many short ones (the medium and year in one, the tags as
@@ -86,6 +90,13 @@ type pageLink struct {
 	URL     string
 	Current bool
 	Gap     bool // an ellipsis before this link
+}
+
+// pastEnd tells a page past the last of a search that has hits which
+// page is the last, and links to it: "Nothing matches" would be untrue.
+type pastEnd struct {
+	Page, Last int
+	LastURL    string
 }
 
 type sortOption struct {
@@ -340,12 +351,9 @@ func decadeBars(params url.Values, vals []indexer.FacetValue) ([]decadeBar, int)
 const histogramWidth = 120
 
 // searchPages builds the pagination: first, last, and the pages around the
-// current one.
+// current one; and, for a page past the last, a link back to the last.
 func (s *Server) searchPages(params url.Values, res *indexer.Result, p *searchPage) {
 	pages := (res.Total + res.Size - 1) / res.Size
-	if pages <= 1 {
-		return
-	}
 	link := func(n int) string {
 		v := without(params, paramPage, "")
 		if n > 1 {
@@ -353,8 +361,16 @@ func (s *Server) searchPages(params url.Values, res *indexer.Result, p *searchPa
 		}
 		return searchURL(v)
 	}
+	if pages >= 1 && res.Page > pages {
+		p.PastEnd = &pastEnd{Page: res.Page, Last: pages, LastURL: link(pages)}
+	}
+	if pages <= 1 {
+		return
+	}
 	if res.Page > 1 {
-		p.Prev = link(res.Page - 1)
+		// Past the end, "Previous" is the last page, not the one before
+		// the page asked for, which is past the end too.
+		p.Prev = link(min(res.Page-1, pages))
 	}
 	if res.Page < pages {
 		p.Next = link(res.Page + 1)

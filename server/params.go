@@ -2,11 +2,13 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/komoru/komoru/catalog"
 	"github.com/komoru/komoru/indexer"
@@ -24,6 +26,20 @@ const (
 	paramExplain  = "explain"
 	paramMatching = "matching"
 )
+
+// maxQueryChars is the most characters (code points, not bytes) the text
+// of a search may have: a title typed in Japanese is three bytes a
+// character, and people count what they see. The search page's box takes
+// no more (maxlength), and search.js sends no more.
+const maxQueryChars = indexer.MaxTextLen
+
+// queryTooLong is the message of a q over maxQueryChars, or "".
+func queryTooLong(text string) string {
+	if n := utf8.RuneCountInString(text); n > maxQueryChars {
+		return fmt.Sprintf("at most %d characters (this has %d)", maxQueryChars, n)
+	}
+	return ""
+}
 
 // parseSearchParams turns URL parameters into a search query: the API's
 // and the search page's, so that a page URL is a permalink. Every problem
@@ -70,6 +86,9 @@ func parseSearchParams(v url.Values, cb *catalog.Codebook) (indexer.Query, error
 		}
 	}
 	q.Text = v.Get(paramQ)
+	if msg := queryTooLong(q.Text); msg != "" && fields[paramQ] == "" {
+		fields[paramQ] = msg
+	}
 	q.YearFrom = intParam(paramYearFrom, 1, 9999, "must be a year, such as 1999")
 	q.YearTo = intParam(paramYearTo, 1, 9999, "must be a year, such as 2010")
 	q.Page = intParam(paramPage, 1, indexer.MaxPage, "must be a page number from 1")

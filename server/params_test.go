@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/komoru/komoru/catalog"
@@ -12,7 +13,8 @@ import (
 // a 400 that names at least one parameter; never a panic, never a 500.
 func FuzzParseSearchParams(f *testing.F) {
 	for _, s := range []string{"", "q=x", "size=101", "realism=realistic&realism=mixed", "page=0", "year_from=1990&year_to=1980",
-		"decade=2000", "typo=false", "sort=-year", "q=%22a+b%22", "%zz", "a=b=c&&", "countries=JP&languages=ja"} {
+		"decade=2000", "typo=false", "sort=-year", "q=%22a+b%22", "%zz", "a=b=c&&", "countries=JP&languages=ja",
+		"q=" + strings.Repeat("%E3%81%82", 501), "q=" + strings.Repeat("a", 501)} {
 		f.Add(s)
 	}
 	cb := catalog.DefaultCodebook()

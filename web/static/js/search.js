@@ -9,8 +9,29 @@
   var q = document.getElementById("q");
   var facets = document.getElementById("facets");
   var results = document.getElementById("results");
+  var limitNote = document.getElementById("q-limit");
   var timer = 0;
   var pending = null;
+
+  // overLimit says, under the box, when its text is longer than the server
+  // takes (the box's maxlength, which pasting by script can pass), so that
+  // nothing is fetched and the page stays. Characters are code points, as
+  // the server counts them, not UTF-16 units.
+  function overLimit() {
+    var n = Array.from(q.value).length;
+    var over = q.maxLength > 0 && n > q.maxLength;
+    if (limitNote) {
+      limitNote.hidden = !over;
+      limitNote.textContent = over ? "Search text: at most " + q.maxLength + " characters (this has " + n + ")." : "";
+    }
+    return over;
+  }
+
+  // search loads the form's search, unless its text is over the limit.
+  function search(how) {
+    if (overLimit()) return;
+    load(formURL(), how);
+  }
 
   // The query string of the form as it stands, without empty fields.
   function formURL() {
@@ -29,7 +50,8 @@
     results.setAttribute("aria-busy", "true");
     return fetch(url, { signal: pending.signal, headers: { Accept: "text/html" } })
       .then(function (r) {
-        if (!r.ok) throw new Error("search failed: " + r.status);
+        // A 400 is the search page listing the bad parameters: shown in place.
+        if (!r.ok && r.status !== 400) throw new Error("search failed: " + r.status);
         return r.text();
       })
       .then(function (html) {
@@ -73,23 +95,26 @@
 
   q.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { load(formURL(), "replace"); }, 180);
+    if (overLimit()) return;
+    timer = setTimeout(function () { search("replace"); }, 180);
   });
   form.addEventListener("change", function (e) {
     if (e.target === q || e.target.classList.contains("facet-filter")) return;
     if (e.target.type === "number" && e.target.value !== "" && e.target.value.length < 4) return;
-    load(formURL(), "push");
+    search("push");
   });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     clearTimeout(timer);
-    load(formURL(), "push");
+    search("push");
   });
   // Links inside the page (chips, pages, the histogram) load in place.
   form.addEventListener("click", function (e) {
     var a = e.target.closest("a");
     if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-    var u = new URL(a.href, window.location.href);
+    // The attribute, not a.href: a histogram bar is an SVG link, whose
+    // href is an SVGAnimatedString, not a URL.
+    var u = new URL(a.getAttribute("href") || "", window.location.href);
     if (u.origin !== window.location.origin || u.pathname !== "/") return;
     e.preventDefault();
     load(u.pathname + u.search, "push").then(function () {
