@@ -107,3 +107,26 @@ func TestBrowserDecadeBar(t *testing.T) {
 	}
 	b.clean(t)
 }
+
+// TestBrowserSpoilerFacet: with spoilers hidden, the sidebar shows no
+// recovery value or count, only "Recovery: show (spoilers)"; following
+// it shows them, with the search kept.
+func TestBrowserSpoilerFacet(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	b.run(t,
+		chromedp.Navigate(b.base+"/?q=princess+jellyfish"),
+		chromedp.WaitVisible(chromedp.CSS("#results li.hit")),
+	)
+	text := eval[string](t, b, `document.getElementById("facets").innerText`)
+	for _, label := range []string{"Gradual", "Sudden", "Cyclical"} {
+		if strings.Contains(text, label) {
+			t.Errorf("with spoilers hidden the filters name %s:\n%s", label, text)
+		}
+	}
+	b.run(t, chromedp.Click(chromedp.CSS(`.spoiler-facet a`)))
+	b.waitFor(t, `document.querySelector('#facets input[name="recovery"]') !== null`)
+	if q := eval[string](t, b, `document.getElementById("q").value`); q != "princess jellyfish" {
+		t.Errorf("showing the facet lost the search: q is %q", q)
+	}
+	b.clean(t)
+}

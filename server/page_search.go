@@ -22,6 +22,7 @@ import (
 type searchPage struct {
 	layout
 	Q, Sort          string
+	Shown            []string // spoiler facets the reader chose to see (paramShow), kept by the form
 	YearFrom, YearTo string
 	Total            int
 	TookMS           int64
@@ -59,6 +60,11 @@ type hitView struct {
 
 type facetView struct {
 	Name, Label string
+	// Hidden is a spoiler facet the reader has not chosen to see: neither
+	// its values nor their counts are on the page, only RevealURL, the
+	// same search with the facet shown (paramShow).
+	Hidden    bool
+	RevealURL string
 	Top, More   template.HTML // the list items of the first values, and of the rest behind "show more" (facetItems)
 	MoreCount   int
 	MoreOpen    bool // a value behind "show more" is selected
@@ -164,6 +170,7 @@ func (s *Server) searchResults(c *gin.Context, params url.Values, q indexer.Quer
 		YearTo:   params.Get(paramYearTo),
 		Total:    res.Total,
 		Dropped:  res.DroppedWords,
+		Shown:    params[paramShow],
 	}
 	for _, o := range []sortOption{{"relevance", "Relevance", false}, {"year", "Oldest first", false}, {"-year", "Newest first", false}, {"title", "Title", false}} {
 		o.Selected = o.Value == q.Sort || (q.Sort == "" && o.Value == "relevance")
@@ -298,6 +305,11 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 		if fr.Name != catalog.FacetDecade {
 			top = min(top, facetTop)
 		}
+		if s.hidesFacet(params, p.ShowSpoilers, fr) {
+			p.Facets = append(p.Facets, facetView{Name: fr.Name, Label: fr.Label, Hidden: true,
+				RevealURL: searchURL(with(params, paramShow, fr.Name))})
+			continue
+		}
 		fv := facetView{Name: fr.Name, Label: fr.Label, Filterable: len(vals) > 10, MoreCount: len(vals) - top,
 			Top: facetItems(fr.Name, &f, vals[:top]), More: facetItems(fr.Name, &f, vals[top:])}
 		for i, v := range vals {
@@ -318,6 +330,18 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 	if y := params.Get(paramYearTo); y != "" {
 		p.Active = append(p.Active, activeFilter{Label: "To " + y, RemoveURL: searchURL(without(params, paramYearTo, ""))})
 	}
+}
+
+// hidesFacet reports whether the sidebar keeps a spoiler facet's values
+// and counts off the page ("Recovery: Sudden 4" tells how a story ends):
+// unless the reader shows spoilers site-wide, asks for this facet
+// (paramShow), or filters by it (a value they chose is no surprise).
+func (s *Server) hidesFacet(params url.Values, showSpoilers bool, fr indexer.FacetResult) bool {
+	d := s.cb.Dimension(fr.Name)
+	if d == nil || !d.Spoiler || showSpoilers || slices.Contains(params[paramShow], fr.Name) {
+		return false
+	}
+	return !slices.ContainsFunc(fr.Values, func(v indexer.FacetValue) bool { return v.Selected })
 }
 
 // decadeBars lays out the decade histogram: one bar per decade, its height
@@ -409,6 +433,17 @@ func without(params url.Values, name, value string) url.Values {
 			v.Add(k, x)
 		}
 	}
+	return v
+}
+
+// with returns a copy of the parameters with one more value of a
+// parameter, the page kept: showing a facet changes nothing of the search.
+func with(params url.Values, name, value string) url.Values {
+	v := url.Values{}
+	for k, vals := range params {
+		v[k] = slices.Clone(vals)
+	}
+	v.Add(name, value)
 	return v
 }
 

@@ -25,6 +25,9 @@ const (
 	paramTypo     = "typo"
 	paramExplain  = "explain"
 	paramMatching = "matching"
+	// paramShow names a spoiler facet the reader chose to see on the
+	// search page (hidesFacet); it changes nothing of the search.
+	paramShow = "show"
 )
 
 // maxQueryChars is the most characters (code points, not bytes) the text
@@ -60,6 +63,14 @@ func parseSearchParams(v url.Values, cb *catalog.Codebook) (indexer.Query, error
 		return n
 	}
 	for name, vals := range v {
+		if name == paramShow {
+			for _, f := range vals {
+				if _, ok := cb.Facet(f); !ok {
+					fields[name] = "must name a facet, such as recovery"
+				}
+			}
+			continue
+		}
 		switch name {
 		case paramQ, paramYearFrom, paramYearTo, paramSort, paramPage, paramSize, paramTypo, paramExplain, paramMatching:
 			if len(vals) > 1 {
