@@ -181,6 +181,9 @@ func (s *Server) searchResults(c *gin.Context, params url.Values, q indexer.Quer
 	}
 	s.searchFacets(params, res, &p)
 	for _, sf := range suggested {
+		if d := s.cb.Dimension(sf.Facet); d != nil && d.Spoiler && !p.ShowSpoilers && !slices.Contains(params[paramShow], sf.Facet) {
+			continue // its count would tell how many of these works end so
+		}
 		p.Suggested = append(p.Suggested, suggestionChip{Label: sf.FacetLabel + " = " + sf.Label, Count: sf.Count,
 			URL: searchURL(toggled(params, sf.Facet, sf.Value))})
 	}

@@ -56,3 +56,17 @@ func TestSpoilerFacets(t *testing.T) {
 		t.Errorf("show naming no facet: %d, want 400", rec.Code)
 	}
 }
+
+// TestSpoilerSuggestions: a search naming a spoiler value ("sudden
+// recovery") is offered it as a filter, with its count, only where the
+// reader sees that facet's counts.
+func TestSpoilerSuggestions(t *testing.T) {
+	st := newSite(t)
+	const chip = "Filter: Recovery = Sudden"
+	if page := st.do(t, req{method: "GET", url: "/?q=sudden+recovery&show=recovery"}).Body.String(); !strings.Contains(page, chip) {
+		t.Fatalf("with the facet shown, no %q suggestion: no test", chip)
+	}
+	if page := st.do(t, req{method: "GET", url: "/?q=sudden+recovery"}).Body.String(); strings.Contains(page, chip) {
+		t.Errorf("with spoilers hidden the page suggests %q, with its count", chip)
+	}
+}
