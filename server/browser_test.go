@@ -344,13 +344,19 @@ func TestBrowserSkipToResults(t *testing.T) {
 			chromedp.Navigate(b.base+"/?q=hikikomori"),
 			chromedp.WaitVisible(chromedp.CSS("#results li.hit")),
 		)
+		b.waitFor(t, `document.readyState === "complete"`)
 		for range tc.tabs {
 			b.run(t, chromedp.KeyEvent(kb.Tab))
 		}
 		if active := eval[string](t, b, `document.activeElement.textContent`); active != tc.link {
 			t.Fatalf("Tab %d focuses %q, want %q", tc.tabs, active, tc.link)
 		}
-		b.run(t, chromedp.KeyEvent(kb.Enter), chromedp.KeyEvent(kb.Tab))
+		// Following the link moves the focus (or, for an element that
+		// takes none, the point Tab starts from) to its target.
+		target := eval[string](t, b, `document.activeElement.getAttribute("href")`)
+		b.run(t, chromedp.KeyEvent(kb.Enter))
+		b.waitFor(t, `location.hash === `+strconv.Quote(target))
+		b.run(t, chromedp.KeyEvent(kb.Tab))
 		if !eval[bool](t, b, `document.activeElement.closest(`+strconv.Quote(tc.nextInside)+`) !== null`) {
 			t.Errorf("after %s, Tab focuses %s, not something in %s", tc.link,
 				eval[string](t, b, `document.activeElement.outerHTML.slice(0, 120)`), tc.nextInside)

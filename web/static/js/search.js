@@ -62,6 +62,7 @@
         facets.replaceChildren.apply(facets, Array.from(f.childNodes));
         results.replaceChildren.apply(results, Array.from(res.childNodes));
         document.title = doc.title;
+        shown = url;
         if (how === "push") history.pushState({}, "", url);
         else if (how === "replace") history.replaceState({}, "", url);
         if (focused && focused !== "q") {
@@ -121,8 +122,14 @@
       if (a.closest(".pages")) results.scrollIntoView();
     });
   });
+  // Back and forward load the search they come to. A link within the
+  // page ("Skip to results") also fires popstate: the search is the same,
+  // and loading it again would replace the element just focused.
+  var shown = window.location.pathname + window.location.search;
   window.addEventListener("popstate", function () {
-    load(window.location.pathname + window.location.search, null).then(function () {
+    var url = window.location.pathname + window.location.search;
+    if (url === shown) return;
+    load(url, null).then(function () {
       var params = new URLSearchParams(window.location.search);
       q.value = params.get("q") || "";
     });
