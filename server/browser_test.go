@@ -369,7 +369,7 @@ func TestBrowserPages(t *testing.T) {
 	b := newBrowser(t, newSiteServer(t))
 	for _, p := range []struct{ path, name, selector string }{
 		{"/codebook", "codebook", "#realism"},
-		{"/stats", "stats", "img[src='/stats/decade-realism.svg']"},
+		{"/stats?show=recovery", "stats", "img[src='/stats/decade-realism.svg']"},
 		{"/no/such/page", "not-found", "main h1"},
 	} {
 		b.run(t,

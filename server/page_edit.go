@@ -94,7 +94,7 @@ type dimensionInput struct {
 	ID, Label, Definition string
 	Multi                 bool
 	AlwaysSpoiler         bool
-	NeverSpoiler          bool // a content warning: readers should know it in advance
+	NeverSpoiler          bool   // a content warning: readers should know it in advance
 	Name                  string // "portrayal.realism"
 	Err, ErrID            string
 	Choices               []choice

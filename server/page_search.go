@@ -63,12 +63,12 @@ type facetView struct {
 	// Hidden is a spoiler facet the reader has not chosen to see: neither
 	// its values nor their counts are on the page, only RevealURL, the
 	// same search with the facet shown (paramShow).
-	Hidden    bool
-	RevealURL string
-	Top, More   template.HTML // the list items of the first values, and of the rest behind "show more" (facetItems)
-	MoreCount   int
-	MoreOpen    bool // a value behind "show more" is selected
-	Filterable  bool // long enough to want a filter box
+	Hidden     bool
+	RevealURL  string
+	Top, More  template.HTML // the list items of the first values, and of the rest behind "show more" (facetItems)
+	MoreCount  int
+	MoreOpen   bool // a value behind "show more" is selected
+	Filterable bool // long enough to want a filter box
 }
 
 type activeFilter struct{ Label, RemoveURL string }

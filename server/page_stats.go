@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -12,7 +14,16 @@ import (
 type statsPage struct {
 	layout
 	Works  int
-	Charts []chartData
+	Charts []statsChart
+}
+
+// statsChart is a chart of the page; a chart of a spoiler facet is
+// Hidden, with no numbers on the page, while the reader hides spoilers
+// and has not asked for it (RevealURL, as on the search page).
+type statsChart struct {
+	chartData
+	Hidden    bool
+	RevealURL string
 }
 
 func (s *Server) pageStats(c *gin.Context) error {
@@ -21,8 +32,14 @@ func (s *Server) pageStats(c *gin.Context) error {
 		return err
 	}
 	p := statsPage{layout: s.layout(c, "Statistics"), Works: byDecade.Works}
+	shown := c.QueryArray(paramShow)
 	for _, spec := range chartSpecs {
-		p.Charts = append(p.Charts, buildChart(spec, s.cb, byDecade, byMedium))
+		if d := s.cb.Dimension(spec.Facet); d != nil && d.Spoiler && !p.ShowSpoilers && !slices.Contains(shown, spec.Facet) {
+			p.Charts = append(p.Charts, statsChart{chartData: chartData{Spec: spec}, Hidden: true,
+				RevealURL: "/stats?" + url.Values{paramShow: append(slices.Clone(shown), spec.Facet)}.Encode() + "#" + spec.Name + "-h"})
+			continue
+		}
+		p.Charts = append(p.Charts, statsChart{chartData: buildChart(spec, s.cb, byDecade, byMedium)})
 	}
 	s.render(c, http.StatusOK, "stats", p)
 	return nil

@@ -153,7 +153,14 @@ func TestCodebookPage(t *testing.T) {
 
 func TestStatsPage(t *testing.T) {
 	s := newSiteServer(t)
-	page := request(t, s, "GET", "/stats").Body.String()
+	// The recovery chart tells how stories end: with spoilers hidden it
+	// waits to be asked for.
+	hidden := request(t, s, "GET", "/stats").Body.String()
+	if strings.Contains(hidden, `<img src="/stats/medium-recovery.svg"`) ||
+		!strings.Contains(hidden, `<a href="/stats?show=recovery#medium-recovery-h">Recovery depiction by medium: show`) {
+		t.Error("with spoilers hidden the stats page shows the recovery chart, or no way to show it")
+	}
+	page := request(t, s, "GET", "/stats?show=recovery").Body.String()
 	for _, spec := range chartSpecs {
 		if !strings.Contains(page, `<img src="/stats/`+spec.Name+`.svg"`) {
 			t.Errorf("stats page lacks chart %s", spec.Name)

@@ -58,9 +58,9 @@ type benchResult struct {
 	P50us       int64            `json:"p50_us"`
 	P95us       int64            `json:"p95_us"`
 	CachedP50us int64            `json:"cached_p50_us"`
-	TotalHits int              `json:"total_hits"`
-	IDs       []string         `json:"ids"`
-	Facets    map[string][]any `json:"facets"`
+	TotalHits   int              `json:"total_hits"`
+	IDs         []string         `json:"ids"`
+	Facets      map[string][]any `json:"facets"`
 }
 
 // facetTop is how many values of each facet the report lists.
