@@ -251,6 +251,47 @@ func TestBrowserWorkPage(t *testing.T) {
 	b.screenshots(t, "work")
 }
 
+// TestBrowserToggletips: a dimension's definition opens when its label
+// takes the focus, closes on Escape, opens again on Enter and closes when
+// the focus moves on.
+func TestBrowserToggletips(t *testing.T) {
+	b := newBrowser(t, newSiteServer(t))
+	b.run(t,
+		chromedp.Navigate(b.base+"/works/welcome-to-the-nhk-anime"),
+		chromedp.WaitVisible(chromedp.CSS("#work-title")),
+	)
+	b.waitFor(t, `document.readyState === "complete"`)
+	found := false
+	for range 100 {
+		b.run(t, chromedp.KeyEvent(kb.Tab))
+		if eval[bool](t, b, `document.activeElement.matches("details.tip > summary")`) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		t.Fatal("Tab never reached a dimension's label")
+	}
+	open := func() bool { return eval[bool](t, b, `document.activeElement.closest("details.tip").open`) }
+	body := `document.activeElement.closest("details.tip").querySelector(".tip-body")`
+	if !open() || eval[string](t, b, body+`.innerText`) == "" || eval[float64](t, b, body+`.getBoundingClientRect().height`) == 0 {
+		t.Fatal("the focused label's definition is not shown")
+	}
+	b.run(t, chromedp.KeyEvent(kb.Escape))
+	if open() {
+		t.Error("Escape did not close the definition")
+	}
+	b.run(t, chromedp.KeyEvent(kb.Enter))
+	if !open() {
+		t.Error("Enter did not open the definition")
+	}
+	b.run(t, chromedp.KeyEvent(kb.Tab))
+	if n := eval[int](t, b, `document.querySelectorAll("details.tip[open]").length`); n > 1 || (n == 1 && !eval[bool](t, b, `document.activeElement.matches("details.tip > summary")`)) {
+		t.Errorf("%d definitions stay open after the focus moved on", n)
+	}
+	b.clean(t)
+}
+
 // TestBrowserCopyCitation: the copy button beside a citation puts its
 // text on the clipboard, with the APA title's italics in the HTML, and
 // says so.

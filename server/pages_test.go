@@ -35,7 +35,9 @@ func TestWorkPage(t *testing.T) {
 		`<meta name="DC.title" content="Welcome to the N.H.K.">`,
 		`<meta property="og:type" content="video.tv_show">`,
 		`<script type="application/ld+json">`,
-		// Every dimension is shown, with its codebook definition on hover.
+		// Every dimension is shown, its definition a toggletip under its
+		// label, each value's on hover and read with it.
+		`<details class="tip"><summary><span class="dim">Realism</span><span class="sr-only">: what it means</span></summary><p class="tip-body">`,
 		`title="Withdrawal shown as pain, fear of judgment, shame and a self-reinforcing cycle, without trivializing it."`,
 		`<a class="chip" href="/?realism=realistic"`,
 		// Recovery is hidden until revealed.
