@@ -78,12 +78,6 @@ func (p *Pending) Wait(ctx context.Context) (*Index, error) {
 	return p.ix, p.err
 }
 
-// Ready returns nil once the index answers searches and is healthy;
-// until then a *BuildingError, or the error that stopped it from opening;
-// once open, while it is not healthy, an error wrapping ErrDamaged or
-// ErrDegraded (searches still answer what they can). See Health.
-func (p *Pending) Ready() error { return p.Health().Err }
-
 // Health returns the health of the index once it is open; until then
 // HealthStarting with a *BuildingError, or HealthFailed with the error
 // that stopped it from opening.

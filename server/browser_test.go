@@ -197,6 +197,28 @@ func (b *browser) clean(t *testing.T) {
 	b.problems, b.foreign = nil, nil
 }
 
+// allowNotFound forgets Chromium's own log line of a 404 status, which a
+// test of a not-found page expects; nothing else may go wrong.
+func (b *browser) allowNotFound() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.problems = slices.DeleteFunc(b.problems, func(s string) bool { return strings.Contains(s, "404") })
+}
+
+// tabTo presses Tab until cond, a JavaScript expression, holds (of the
+// focused element), at most 100 times; it fails the test with what, never
+// reached.
+func (b *browser) tabTo(t *testing.T, cond, what string) {
+	t.Helper()
+	for range 100 {
+		b.run(t, chromedp.KeyEvent(kb.Tab))
+		if eval[bool](t, b, cond) {
+			return
+		}
+	}
+	t.Fatalf("Tab never reached %s", what)
+}
+
 // screenshots saves the page at desktop and phone widths into the artifacts
 // dir (KOMORU_ARTIFACTS, else a temp dir) and logs where.
 func (b *browser) screenshots(t *testing.T, name string) {
@@ -261,17 +283,7 @@ func TestBrowserToggletips(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#work-title")),
 	)
 	b.waitFor(t, `document.readyState === "complete"`)
-	found := false
-	for range 100 {
-		b.run(t, chromedp.KeyEvent(kb.Tab))
-		if eval[bool](t, b, `document.activeElement.matches("details.tip > summary")`) {
-			found = true
-			break
-		}
-	}
-	if !found {
-		t.Fatal("Tab never reached a dimension's label")
-	}
+	b.tabTo(t, `document.activeElement.matches("details.tip > summary")`, "a dimension's label")
 	open := func() bool { return eval[bool](t, b, `document.activeElement.closest("details.tip").open`) }
 	body := `document.activeElement.closest("details.tip").querySelector(".tip-body")`
 	if !open() || eval[string](t, b, body+`.innerText`) == "" || eval[float64](t, b, body+`.getBoundingClientRect().height`) == 0 {
@@ -341,17 +353,7 @@ func TestBrowserKeyboard(t *testing.T) {
 	if active := eval[string](t, b, `document.activeElement.id`); active != "main" {
 		t.Errorf("the skip link moved focus to %q, want main", active)
 	}
-	found := false
-	for range 100 {
-		b.run(t, chromedp.KeyEvent(kb.Tab))
-		if eval[bool](t, b, `document.activeElement.tagName === "SUMMARY" && document.activeElement.closest("#dim-recovery") !== null`) {
-			found = true
-			break
-		}
-	}
-	if !found {
-		t.Fatal("Tab never reached the recovery spoiler")
-	}
+	b.tabTo(t, `document.activeElement.tagName === "SUMMARY" && document.activeElement.closest("#dim-recovery") !== null`, "the recovery spoiler")
 	if outline := eval[string](t, b, `getComputedStyle(document.activeElement).outlineStyle`); outline == "none" {
 		t.Error("the focused spoiler has no visible focus outline")
 	}
@@ -427,10 +429,7 @@ func TestBrowserPages(t *testing.T) {
 			}
 		}
 		if p.name == "not-found" {
-			// Chromium logs the 404 status itself; nothing else may go wrong.
-			b.mu.Lock()
-			b.problems = slices.DeleteFunc(b.problems, func(s string) bool { return strings.Contains(s, "404") })
-			b.mu.Unlock()
+			b.allowNotFound()
 		}
 		b.clean(t)
 		b.screenshots(t, p.name)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 // tests can make many.
 type metrics struct {
 	reg      *prometheus.Registry
+	handler  http.Handler // GET /metrics
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	searches prometheus.Histogram
@@ -42,6 +44,7 @@ func newMetrics(s *Server) *metrics {
 	m.reg.MustRegister(m.requests, m.duration, m.searches,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		catalogCollector{s})
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
 }
 
@@ -54,7 +57,7 @@ func (m *metrics) observe(c *gin.Context, took time.Duration) {
 
 // serveMetrics is GET /metrics.
 func (s *Server) serveMetrics(c *gin.Context) {
-	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(c.Writer, c.Request)
+	s.metrics.handler.ServeHTTP(c.Writer, c.Request)
 }
 
 // catalogCollector reads the catalog's size and the index's state when

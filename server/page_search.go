@@ -181,7 +181,7 @@ func (s *Server) searchResults(c *gin.Context, params url.Values, q indexer.Quer
 	}
 	s.searchFacets(params, res, &p)
 	for _, sf := range suggested {
-		if d := s.cb.Dimension(sf.Facet); d != nil && d.Spoiler && !p.ShowSpoilers && !slices.Contains(params[paramShow], sf.Facet) {
+		if s.spoilerHidden(sf.Facet, p.ShowSpoilers, params[paramShow]) {
 			continue // its count would tell how many of these works end so
 		}
 		p.Suggested = append(p.Suggested, suggestionChip{Label: sf.FacetLabel + " = " + sf.Label, Count: sf.Count,
@@ -335,16 +335,21 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 	}
 }
 
-// hidesFacet reports whether the sidebar keeps a spoiler facet's values
-// and counts off the page ("Recovery: Sudden 4" tells how a story ends):
-// unless the reader shows spoilers site-wide, asks for this facet
-// (paramShow), or filters by it (a value they chose is no surprise).
+// spoilerHidden reports whether a facet's values and counts stay off a
+// page ("Recovery: Sudden 4" tells how a story ends): a spoiler facet's
+// do, unless the reader shows spoilers site-wide or asked for this facet
+// (shown: paramShow's values).
+func (s *Server) spoilerHidden(facet string, showSpoilers bool, shown []string) bool {
+	d := s.cb.Dimension(facet)
+	return d != nil && d.Spoiler && !showSpoilers && !slices.Contains(shown, facet)
+}
+
+// hidesFacet reports whether the sidebar keeps a facet's values off the
+// page (spoilerHidden), unless the search filters by it: a value the
+// reader chose is no surprise.
 func (s *Server) hidesFacet(params url.Values, showSpoilers bool, fr indexer.FacetResult) bool {
-	d := s.cb.Dimension(fr.Name)
-	if d == nil || !d.Spoiler || showSpoilers || slices.Contains(params[paramShow], fr.Name) {
-		return false
-	}
-	return !slices.ContainsFunc(fr.Values, func(v indexer.FacetValue) bool { return v.Selected })
+	return s.spoilerHidden(fr.Name, showSpoilers, params[paramShow]) &&
+		!slices.ContainsFunc(fr.Values, func(v indexer.FacetValue) bool { return v.Selected })
 }
 
 // decadeBars lays out the decade histogram: one bar per decade, its height

@@ -34,7 +34,7 @@ func (s *Server) pageStats(c *gin.Context) error {
 	p := statsPage{layout: s.layout(c, "Statistics"), Works: byDecade.Works}
 	shown := c.QueryArray(paramShow)
 	for _, spec := range chartSpecs {
-		if d := s.cb.Dimension(spec.Facet); d != nil && d.Spoiler && !p.ShowSpoilers && !slices.Contains(shown, spec.Facet) {
+		if s.spoilerHidden(spec.Facet, p.ShowSpoilers, shown) {
 			p.Charts = append(p.Charts, statsChart{chartData: chartData{Spec: spec}, Hidden: true,
 				RevealURL: "/stats?" + url.Values{paramShow: append(slices.Clone(shown), spec.Facet)}.Encode() + "#" + spec.Name + "-h"})
 			continue
