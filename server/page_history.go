@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,8 +64,11 @@ type fieldDiff struct {
 	// Evidence is a coded dimension's changed evidence as a word diff.
 	Evidence []catalog.WordChunk
 	// Hide keeps a spoiler's change behind a reveal, for a reader who
-	// hides spoilers.
-	Hide bool
+	// hides spoilers. On the public history the change is then not on
+	// the page at all, only RevealURL, the page with it shown; curators'
+	// pages (review) keep it in a closed reveal.
+	Hide      bool
+	RevealURL string
 }
 
 // fieldDiffs is cb.Diff for a page: codings by label, evidence and free
@@ -158,6 +162,24 @@ func (s *Server) history(c *gin.Context, id string, from, to int) (historyPage, 
 	toRev := revs[to-1]
 	p.ToDeleted = toRev.Work == nil
 	p.Changes = s.fieldDiffs(old, toRev.Work, p.ShowSpoilers)
+	shown, err := s.shownSpoilers(c)
+	if err != nil {
+		return historyPage{}, err
+	}
+	for i := range p.Changes {
+		ch := &p.Changes[i]
+		dim, ok := strings.CutPrefix(ch.Key, "portrayal.")
+		if !ok || !ch.Hide {
+			continue
+		}
+		if slices.Contains(shown, dim) {
+			ch.Hide = false
+			continue
+		}
+		v := c.Request.URL.Query()
+		v.Add(paramShow, dim)
+		ch.RevealURL = c.Request.URL.Path + "?" + v.Encode() + "#change-" + ch.Key
+	}
 	if p.Curator() && to != latest.Number && toRev.Work != nil {
 		p.Restore = &restoreForm{N: to, Base: latest.Number}
 	}

@@ -132,11 +132,20 @@ func TestHistoryPage(t *testing.T) {
 		`<h3>Realism</h3>`,
 		`He hides <ins>alone </ins>in his room.`,
 		`<div class="change" id="change-portrayal.recovery">`,
-		`<details class="spoiler"><summary>Spoiler: <span class="if-closed">show</span><span class="if-open">hide</span> the change</summary>`,
-		`<p>Cyclical [spoiler]</p>`, `<p>Gradual [spoiler]</p>`,
+		`<a class="spoiler-reveal" href="/works/` + nhkAnime + `/history?show=recovery#change-portrayal.recovery" rel="nofollow">Spoiler: show the change</a>`,
 	} {
 		if !strings.Contains(diff, want) {
 			t.Errorf("the diff lacks %s", want)
+		}
+	}
+	// The spoiler is not on the page until asked for, and then it is.
+	for _, spoiler := range []string{`<p>Cyclical [spoiler]</p>`, `<p>Gradual [spoiler]</p>`} {
+		if strings.Contains(page, spoiler) {
+			t.Errorf("with spoilers hidden the history has %s", spoiler)
+		}
+		shown := st.do(t, req{method: "GET", url: "/works/" + nhkAnime + "/history?show=recovery"}).Body.String()
+		if !strings.Contains(elementHTML(t, shown, "section", "diff"), spoiler) {
+			t.Errorf("with recovery shown the history lacks %s", spoiler)
 		}
 	}
 	if strings.Contains(diff, "<h3>Tone</h3>") {

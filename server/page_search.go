@@ -29,6 +29,7 @@ type searchPage struct {
 	Hits             []hitView
 	Facets           []facetView
 	Active           []activeFilter
+	ActiveFilters    int              // how many filters the search has: the phone's "Filters (N active)"
 	Suggested        []suggestionChip // filters the text names, one click away
 	Dropped          []string         // words left out because together they matched nothing
 	Decades          []decadeBar
@@ -68,6 +69,7 @@ type facetView struct {
 	Top, More  template.HTML // the list items of the first values, and of the rest behind "show more" (facetItems)
 	MoreCount  int
 	MoreOpen   bool // a value behind "show more" is selected
+	Selected   int  // how many of its values are selected
 	Filterable bool // long enough to want a filter box
 }
 
@@ -176,7 +178,7 @@ func (s *Server) searchResults(c *gin.Context, params url.Values, q indexer.Quer
 		o.Selected = o.Value == q.Sort || (q.Sort == "" && o.Value == "relevance")
 		p.SortOptions = append(p.SortOptions, o)
 	}
-	if err := s.searchHits(c, res, &p); err != nil {
+	if err := s.searchHits(params, res, &p); err != nil {
 		return searchPage{}, err
 	}
 	s.searchFacets(params, res, &p)
@@ -248,12 +250,18 @@ var hitTagDimensions = []string{"content_warnings", "realism", "tone", "recovery
 
 // searchHits builds the result cards. A hit without a synopsis highlight
 // shows the start of its synopsis.
-func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) error {
+func (s *Server) searchHits(params url.Values, res *indexer.Result, p *searchPage) error {
 	p.Hits = make([]hitView, 0, len(res.Hits))
 	// Each hit's tags and their labels, in slices used again hit after
 	// hit: tagItems keeps nothing of them.
 	tags := make([]tagView, 0, len(hitTagDimensions))
 	var labels []string
+	reveals := map[string]string{} // a hidden spoiler dimension → this search with it shown
+	for _, dim := range hitTagDimensions {
+		if s.spoilerHidden(dim, p.ShowSpoilers, p.Shown) {
+			reveals[dim] = searchURL(with(params, paramShow, dim))
+		}
+	}
 	for _, h := range res.Hits {
 		hv := hitView{ID: h.ID, OriginalTitle: h.OriginalTitle, Meta: s.cb.Label(catalog.FacetMedium, h.Medium) + " · " + strconv.Itoa(h.Year),
 			Title: template.HTML(template.HTMLEscapeString(h.Title))}
@@ -265,7 +273,7 @@ func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) 
 		} else {
 			hv.Snippet = template.HTML(template.HTMLEscapeString(truncateWords(h.Synopsis, 220)))
 		}
-		hv.Matched = s.matchedLine(h, p.ShowSpoilers)
+		hv.Matched = s.matchedLine(h, p.ShowSpoilers || len(p.Shown) > 0)
 		tags = tags[:0]
 		for _, dim := range hitTagDimensions {
 			coding, ok := h.Portrayal[dim]
@@ -278,8 +286,14 @@ func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) 
 				labels = append(labels, s.cb.Label(dim, v))
 			}
 			if len(labels) > 0 {
-				tags = append(tags, tagView{Dimension: d.Label, Definition: d.Definition, Values: strings.Join(labels, ", "),
-					Spoiler: d.Spoiler && !p.ShowSpoilers, Warning: d.Warning})
+				tv := tagView{Dimension: d.Label, Definition: d.Definition, Values: strings.Join(labels, ", "), Warning: d.Warning}
+				if s.spoilerHidden(dim, p.ShowSpoilers, p.Shown) {
+					// Neither the values nor a closed reveal holding them:
+					// a link to this search with the facet shown, back at
+					// this card.
+					tv = tagView{Dimension: d.Label, Spoiler: true, RevealURL: reveals[dim] + "#" + hitAnchor(h.ID)}
+				}
+				tags = append(tags, tv)
 			}
 		}
 		hv.Tags = tagItems(tags)
@@ -291,6 +305,10 @@ func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) 
 	}
 	return nil
 }
+
+// hitAnchor is the id of a hit's card, where a reveal of its spoilers
+// brings the reader back to.
+func hitAnchor(id string) string { return "hit-" + id }
 
 // searchFacets builds the sidebar, the active filter chips and the decade
 // histogram.
@@ -320,6 +338,7 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 				p.Active = append(p.Active, activeFilter{Label: fr.Label + ": " + v.Label,
 					RemoveURL: searchURL(without(params, fr.Name, v.Value))})
 				fv.MoreOpen = fv.MoreOpen || i >= top
+				fv.Selected++
 			}
 		}
 		p.Facets = append(p.Facets, fv)
@@ -333,6 +352,7 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 	if y := params.Get(paramYearTo); y != "" {
 		p.Active = append(p.Active, activeFilter{Label: "To " + y, RemoveURL: searchURL(without(params, paramYearTo, ""))})
 	}
+	p.ActiveFilters = len(p.Active)
 }
 
 // spoilerHidden reports whether a facet's values and counts stay off a

@@ -72,24 +72,28 @@ func valueDefinition(f *catalog.Facet, value string) string {
 type tagView struct {
 	Dimension, Definition string
 	Values                string // the value labels, comma-separated
-	Spoiler               bool   // hidden until the reader reveals it
-	Warning               bool   // a content warning: marked out, never hidden
+	// Spoiler is a dimension hidden until the reader reveals it: its
+	// values are not on the page, only RevealURL, the search with them
+	// shown.
+	Spoiler   bool
+	RevealURL string
+	Warning   bool // a content warning: marked out, never hidden
 }
 
 // tagItems writes the list items of a hit's tags: a chip with the
 // dimension's definition on hover (marked as a warning for a warning), or
-// for a spoiler, a reveal.
+// for a spoiler, a link that reveals it.
 func tagItems(tags []tagView) template.HTML {
 	var b strings.Builder
 	b.Grow(len(tags) * 128) // a tag is 75 to 140 bytes
 	for _, t := range tags {
 		b.WriteString(`<li>`)
 		if t.Spoiler {
-			b.WriteString(`<details class="spoiler"><summary>`)
+			b.WriteString(`<a class="spoiler-reveal" href="`)
+			escapeHTML(&b, t.RevealURL)
+			b.WriteString(`" rel="nofollow">`)
 			escapeHTML(&b, t.Dimension)
-			b.WriteString(`</summary>`)
-			escapeHTML(&b, t.Values)
-			b.WriteString(`</details>`)
+			b.WriteString(`: show <span class="muted">(spoiler)</span></a>`)
 		} else {
 			if t.Warning {
 				b.WriteString(`<span class="chip warning" title="`)

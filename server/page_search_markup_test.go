@@ -2,6 +2,7 @@ package server
 
 import (
 	"html/template"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -15,7 +16,7 @@ import (
 var searchMarkupTemplates = template.Must(template.New("").Parse(`
 {{- define "facet-value"}}<li><input type="checkbox" id="{{.ID}}" name="{{.Facet}}" value="{{.Value}}"{{if .Selected}} checked{{end}}><label for="{{.ID}}"{{with .Definition}} title="{{.}}"{{end}}>{{.Label}} <span class="count">{{.Count}}</span></label></li>
 {{end}}
-{{- define "tag"}}<li>{{if .Spoiler}}<details class="spoiler"><summary>{{.Dimension}}</summary>{{.Values}}</details>{{else}}<span class="chip{{if .Warning}} warning{{end}}" title="{{.Definition}}">{{.Dimension}}: {{.Values}}</span>{{end}}</li>{{end}}`))
+{{- define "tag"}}<li>{{if .Spoiler}}<a class="spoiler-reveal" href="{{.RevealURL}}" rel="nofollow">{{.Dimension}}: show <span class="muted">(spoiler)</span></a>{{else}}<span class="chip{{if .Warning}} warning{{end}}" title="{{.Definition}}">{{.Dimension}}: {{.Values}}</span>{{end}}</li>{{end}}`))
 
 // hostile is text that needs escaping in every way html/template escapes.
 const hostile = "\"><script>alert('x&y')</script> a+b=c `d` \x00 ≠"
@@ -65,9 +66,13 @@ func TestSearchMarkup(t *testing.T) {
 		for _, v := range d.Values {
 			labels = append(labels, v.Label)
 		}
-		tags = append(tags, tagView{Dimension: d.Label, Definition: d.Definition, Values: strings.Join(labels, ", "), Spoiler: d.Spoiler, Warning: d.Warning})
+		tv := tagView{Dimension: d.Label, Definition: d.Definition, Values: strings.Join(labels, ", "), Warning: d.Warning}
+		if d.Spoiler {
+			tv = tagView{Dimension: d.Label, Spoiler: true, RevealURL: "/?" + url.Values{"q": {"princess jellyfish"}, "show": {d.ID}, "realism": {"realistic"}}.Encode() + "#hit-princess-jellyfish-anime"}
+		}
+		tags = append(tags, tv)
 	}
-	tags = append(tags, tagView{Dimension: hostile, Definition: hostile, Values: hostile}, tagView{Dimension: hostile, Values: hostile, Spoiler: true},
+	tags = append(tags, tagView{Dimension: hostile, Definition: hostile, Values: hostile}, tagView{Dimension: hostile, Spoiler: true, RevealURL: "/?q=" + url.QueryEscape(hostile) + "#hit-x"},
 		tagView{Dimension: hostile, Definition: hostile, Values: hostile, Warning: true})
 	for _, tv := range tags {
 		var want strings.Builder

@@ -59,8 +59,14 @@ type dimensionView struct {
 	Coded                 bool
 	Values                []labeled
 	Evidence              string
-	Spoiler               bool
-	CodedBy               *codedBy // the revision that last changed the coding
+	// Spoiler is a coding that gives the plot away. Unless Shown, its
+	// values and evidence are not on the page at all, not even inside a
+	// closed reveal (a reader's "find in page", a screen reader or a
+	// link preview would find them there): only RevealURL, this page
+	// with the dimension shown (spoilerReveal).
+	Spoiler, Shown     bool
+	RevealURL, HideURL string
+	CodedBy            *codedBy // the revision that last changed the coding
 }
 
 type relatedView struct {
@@ -79,10 +85,14 @@ type comparison struct {
 }
 
 type comparisonRow struct {
-	Label   string
-	Cells   []string
-	Differs bool
-	Spoiler bool
+	ID, Label string
+	Cells     []string
+	Differs   bool
+	// Spoiler is a row with a spoiler in any cell: unless Shown, its
+	// cells (and whether they differ) stay off the page, as a work's own
+	// spoilers do, behind RevealURL.
+	Spoiler, Shown     bool
+	RevealURL, HideURL string
 }
 
 type metaTag struct{ Name, Property, Content string }
@@ -109,6 +119,10 @@ func (s *Server) pageWork(c *gin.Context) error {
 		return err
 	}
 	w := rev.Work
+	shown, err := s.shownSpoilers(c)
+	if err != nil {
+		return err
+	}
 	p := workPage{
 		layout:      s.layout(c, w.Title),
 		Work:        *w,
@@ -136,6 +150,17 @@ func (s *Server) pageWork(c *gin.Context) error {
 	}
 	if p.Related, p.Comparison, err = s.relatedViews(ctx, w); err != nil {
 		return err
+	}
+	reveal := spoilerReveal{path: c.Request.URL.Path, shown: shown, all: p.ShowSpoilers}
+	for i := range p.Dimensions {
+		dv := &p.Dimensions[i]
+		dv.Shown, dv.RevealURL, dv.HideURL = reveal.of(dv.ID, "dim-")
+	}
+	if p.Comparison != nil {
+		for i := range p.Comparison.Rows {
+			row := &p.Comparison.Rows[i]
+			row.Shown, row.RevealURL, row.HideURL = reveal.of(row.ID, "compare-")
+		}
 	}
 	base := s.baseURL()
 	p.Cite = s.cite(w, rev, base)
@@ -221,7 +246,7 @@ func (s *Server) relatedViews(ctx context.Context, w *catalog.Work) ([]relatedVi
 		cmp.Works = append(cmp.Works, relatedView{ID: g.ID, Title: g.Title, Year: g.Year, Medium: s.cb.Label(catalog.FacetMedium, g.Medium)})
 	}
 	for _, d := range s.cb.Dimensions {
-		row := comparisonRow{Label: d.Label, Spoiler: d.IsSpoiler(catalog.Coding{})}
+		row := comparisonRow{ID: d.ID, Label: d.Label, Spoiler: d.IsSpoiler(catalog.Coding{})}
 		for _, g := range group {
 			c, ok := g.Portrayal[d.ID]
 			cell := "not coded"
@@ -244,6 +269,44 @@ func (s *Server) relatedViews(ctx context.Context, w *catalog.Work) ([]relatedVi
 		cmp.Rows = append(cmp.Rows, row)
 	}
 	return related, cmp, nil
+}
+
+// shownSpoilers reads the work page's show parameter: the dimensions
+// whose spoilers the reader asked to see on this page.
+func (s *Server) shownSpoilers(c *gin.Context) ([]string, error) {
+	shown := c.QueryArray(paramShow)
+	for _, dim := range shown {
+		if s.cb.Dimension(dim) == nil {
+			return nil, &httpError{status: http.StatusBadRequest, code: "bad_parameter", msg: "bad parameter: show must name a dimension, such as recovery",
+				fields: map[string]string{paramShow: "must name a dimension, such as recovery"}}
+		}
+	}
+	return shown, nil
+}
+
+// spoilerReveal says whether a spoiler on a page is shown, and links to
+// the page with it shown or hidden again: the reveal works without a
+// script, and what it hides is not on the page until it is asked for.
+type spoilerReveal struct {
+	path  string
+	shown []string // the dimensions the reader asked to see (paramShow)
+	all   bool     // the reader shows spoilers site-wide
+}
+
+// of returns whether dim's spoilers are shown, the URL that shows them
+// (landing on the element with id anchor+dim) and, for one shown by the
+// page's parameter, the URL that hides it again.
+func (r spoilerReveal) of(dim, anchor string) (shown bool, reveal, hide string) {
+	link := func(dims []string) string {
+		if len(dims) == 0 {
+			return r.path + "#" + anchor + dim
+		}
+		return r.path + "?" + url.Values{paramShow: dims}.Encode() + "#" + anchor + dim
+	}
+	if slices.Contains(r.shown, dim) {
+		return true, "", link(slices.DeleteFunc(slices.Clone(r.shown), func(d string) bool { return d == dim }))
+	}
+	return r.all, link(append(slices.Clone(r.shown), dim)), ""
 }
 
 // baseURL is the site's public URL, for absolute URLs in citations, meta

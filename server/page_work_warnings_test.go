@@ -28,8 +28,8 @@ func TestContentWarnings(t *testing.T) {
 	const (
 		nhkLine  = `<p class="warnings" id="warnings-content_warnings"><strong>Content warnings:</strong> Suicide, Sexual content</p>`
 		nhkChip  = `<li><span class="chip warning" title="Material some readers want to know about in advance.">Content warnings: Suicide, Sexual content</span></li>`
-		nhkCard  = `(?s)<li class="hit">\s*<h3><a href="/works/welcome-to-the-nhk-anime">.*?</ul>`
-		spoilers = `<details class="spoiler"><summary>Spoiler: <span class="if-closed">show</span><span class="if-open">hide</span> Recovery</summary>`
+		nhkCard  = `(?s)<li class="hit"[^>]*>\s*<h3><a href="/works/welcome-to-the-nhk-anime">.*?</ul>`
+		spoilers = `<a class="spoiler-reveal" href="/works/welcome-to-the-nhk-anime?show=recovery#dim-recovery" rel="nofollow">Spoiler: show Recovery</a>`
 	)
 	tests := []struct {
 		name, url    string

@@ -40,8 +40,8 @@ func TestWorkPage(t *testing.T) {
 		`<details class="tip"><summary><span class="dim">Realism</span><span class="sr-only">: what it means</span></summary><p class="tip-body">`,
 		`title="Withdrawal shown as pain, fear of judgment, shame and a self-reinforcing cycle, without trivializing it."`,
 		`<a class="chip" href="/?realism=realistic"`,
-		// Recovery is hidden until revealed.
-		`<details class="spoiler"><summary>Spoiler: <span class="if-closed">show</span><span class="if-open">hide</span> Recovery</summary>`,
+		// Recovery is not on the page until revealed: a link reveals it.
+		`<a class="spoiler-reveal" href="/works/welcome-to-the-nhk-anime?show=recovery#dim-recovery" rel="nofollow">Spoiler: show Recovery</a>`,
 		// The novel and the manga are compared side by side.
 		`<h2 id="compare">Adaptations compared</h2>`,
 		`href="/works/welcome-to-the-nhk-novel"`,
@@ -64,13 +64,17 @@ func TestWorkPage(t *testing.T) {
 		t.Errorf("JSON-LD = %v", ld)
 	}
 
-	// With the spoiler preference, recovery is shown open.
+	// With the spoiler preference, recovery is shown, with no link to
+	// reveal or hide it.
 	req := httptest.NewRequest("GET", "/works/welcome-to-the-nhk-anime", nil)
 	req.AddCookie(&http.Cookie{Name: spoilersCookie, Value: "show"})
 	rec = httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, req)
-	if !strings.Contains(rec.Body.String(), `<details class="spoiler" open>`) {
-		t.Error("spoilers not open with the show-spoilers preference")
+	if body := rec.Body.String(); !strings.Contains(body, `<div class="spoiler-shown"><p><a class="chip" href="/?recovery=`) || strings.Contains(body, "Spoiler: show Recovery") {
+		t.Error("spoilers not shown with the show-spoilers preference")
+	}
+	if rec := request(t, s, "GET", "/works/welcome-to-the-nhk-anime?show=nope"); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "must name a dimension") {
+		t.Errorf("show naming no dimension: %d, want 400 that says why", rec.Code)
 	}
 	if rec := request(t, s, "GET", "/works/no-such-work"); rec.Code != 404 || !strings.Contains(rec.Body.String(), "<h1>Not found</h1>") {
 		t.Errorf("unknown work: %d", rec.Code)
@@ -227,7 +231,7 @@ func TestSearchPage(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"/", 200, []string{`<input id="q" name="q" type="search" value=""`, `<li class="hit">`, `<svg viewBox="0 0 120 50" role="img" aria-label="Works by decade">`,
+		{"/", 200, []string{`<input id="q" name="q" type="search" value=""`, `<li class="hit" id="hit-`, `<svg viewBox="0 0 120 50" role="img" aria-label="Works by decade">`,
 			`name="realism" value="realistic"`, `<option value="relevance" selected>`, `<nav class="pages" aria-label="Pages">`, `rel="next"`,
 			// The search tips name the operators.
 			`<summary>Search tips</summary>`, `<code>NOT otaku</code>`, `<code>nhk OR jellyfish</code>`}, nil},
@@ -236,16 +240,16 @@ func TestSearchPage(t *testing.T) {
 		{"/?realism=realistic", 200, []string{`id="f-realism-realistic" name="realism" value="realistic" checked`, `id="f-realism-mixed"`,
 			`<a class="chip removable" href="/" aria-label="Remove filter Realism: Realistic">`}, nil},
 		{"/?q=jellyfish&sort=year", 200, []string{`value="jellyfish"`, `<mark>`, `href="/works/princess-jellyfish-manga"`, `<option value="year" selected>`}, nil},
-		{"/?q=zzzzqqqq&realism=realistic", 200, []string{`No works match`, `Search without the text “zzzzqqqq”`, `href="/?realism=realistic"`, `Remove Realism: Realistic`}, []string{`<li class="hit">`}},
+		{"/?q=zzzzqqqq&realism=realistic", 200, []string{`No works match`, `Search without the text “zzzzqqqq”`, `href="/?realism=realistic"`, `Remove Realism: Realistic`}, []string{`<li class="hit" id="hit-`}},
 		// Stop words alone are an empty query: every work, not "No works".
-		{"/?q=a+the+of", 200, []string{`value="a the of"`, `<li class="hit">`, `rel="next"`}, []string{`No works match`}},
+		{"/?q=a+the+of", 200, []string{`value="a the of"`, `<li class="hit" id="hit-`, `rel="next"`}, []string{`No works match`}},
 		{"/?page=2", 200, []string{`rel="prev"`, `<a href="/?page=2" aria-current="page">2</a>`}, nil},
 		// A bad parameter keeps the search box and says what is wrong
 		// with each parameter, as the API does.
 		{"/?size=1000", 400, []string{`role="alert"`, `Results per page: must be 1 to 100`}, []string{`bad search parameter`}},
 		{"/?mood=sad", 400, []string{`mood: unknown parameter: not a facet`}, nil},
 		{"/?q=lonely&decade=1995&year_from=x", 400, []string{`value="lonely"`, `Decade: must be a decade such as 2010 or 2010s`,
-			`From year: must be a year, such as 1999`}, []string{`<li class="hit">`}},
+			`From year: must be a year, such as 1999`}, []string{`<li class="hit" id="hit-`}},
 		{"/?q=a&q=b", 400, []string{`Search text: give it once`}, nil},
 		// A decade written with its "s" is that decade, selected and
 		// removable like one written without.

@@ -40,7 +40,7 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/api/v1/works/no-such-work", 404, "application/json", []string{`{"error":{"code":"not_found","message":"work \"no-such-work\": not found"}}`}},
 		{"GET", "/api/v1/nothing-here", 404, "application/json", []string{`"code":"not_found"`}},
 		{"POST", "/healthz", 405, "application/json", []string{`"code":"method_not_allowed"`}},
-		{"GET", "/", 200, "text/html", []string{`<form id="search"`, `<li class="hit">`, `1–20 of `}},
+		{"GET", "/", 200, "text/html", []string{`<form id="search"`, `<li class="hit" id="hit-`, `1–20 of `}},
 		{"GET", "/no/such/page", 404, "text/html", []string{"<h1>Not found</h1>", "no page at /no/such/page"}},
 		{"GET", "/static/css/komoru.css", 200, "text/css", []string{":root"}},
 		{"GET", "/static/css/missing.css", 404, "", nil},

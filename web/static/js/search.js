@@ -61,6 +61,8 @@
         var focused = document.activeElement && document.activeElement.id;
         facets.replaceChildren.apply(facets, Array.from(f.childNodes));
         results.replaceChildren.apply(results, Array.from(res.childNodes));
+        var t = doc.getElementById("filters-toggle");
+        if (toggle && t) toggle.replaceChildren.apply(toggle, Array.from(t.childNodes));
         document.title = doc.title;
         shown = url;
         if (how === "push") history.pushState({}, "", url);
@@ -79,8 +81,69 @@
       });
   }
 
-  // enhance wires what the swapped parts hold: facet filter boxes.
+  // On a phone the filters wait behind "Filters (N active)" above the
+  // results (the link works without this script, through :target); here
+  // it is a disclosure button, and each facet is folded to its name (and
+  // how many of its values are chosen), so that the open filters are a
+  // short list.
+  var toggle = document.getElementById("filters-toggle");
+  var narrow = window.matchMedia("(max-width: 48rem)");
+  var unfolded = {}; // the facets the reader opened on a phone, kept across loads
+  function setOpen(open, scroll) {
+    facets.setAttribute("data-open", open ? "true" : "false");
+    if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open && scroll) {
+      facets.scrollIntoView({ block: "start" });
+      var heading = document.getElementById("filters");
+      if (heading) heading.focus({ preventScroll: true });
+    }
+  }
+  if (toggle) {
+    toggle.setAttribute("role", "button");
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", function (e) {
+      e.preventDefault();
+      setOpen(facets.getAttribute("data-open") !== "true", true);
+    });
+    toggle.addEventListener("keydown", function (e) {
+      if (e.key === " ") { e.preventDefault(); toggle.click(); }
+    });
+  }
+  // "Skip to filters" and "Show the works" open and close them too.
+  window.addEventListener("hashchange", function () {
+    if (location.hash === "#filters" || location.hash === "#facets") setOpen(true, false);
+    if (location.hash === "#results" && narrow.matches) setOpen(false, false);
+  });
+  facets.addEventListener("toggle", function (e) {
+    var box = e.target;
+    if (!box.classList || !box.classList.contains("facet-box") || !narrow.matches) return;
+    var set = box.querySelector("[data-facet]");
+    if (set) unfolded[set.getAttribute("data-facet")] = box.open;
+  }, true);
+  function fold() {
+    facets.querySelectorAll("details.facet-box").forEach(function (box) {
+      var summary = box.querySelector("summary");
+      if (!narrow.matches) {
+        // A heading on a wide screen: open, and no Tab stop.
+        box.open = true;
+        summary.tabIndex = -1;
+        return;
+      }
+      summary.removeAttribute("tabindex");
+      var set = box.querySelector("[data-facet]");
+      var name = set && set.getAttribute("data-facet");
+      // Folded unless the reader unfolded it: the summary counts what is
+      // chosen, and the chips above the results name it.
+      box.open = unfolded[name] === true;
+    });
+  }
+  narrow.addEventListener("change", fold);
+  if (location.hash === "#filters" || location.hash === "#facets") setOpen(true, false);
+
+  // enhance wires what the swapped parts hold: facet filter boxes, and
+  // the facets folded on a phone.
   function enhance() {
+    fold();
     facets.querySelectorAll(".facet-filter").forEach(function (box) {
       box.hidden = false;
       box.addEventListener("input", function () {
@@ -113,6 +176,11 @@
   form.addEventListener("click", function (e) {
     var a = e.target.closest("a");
     if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    // A link within the page ("Show the works") is followed as it is.
+    if ((a.getAttribute("href") || "").charAt(0) === "#") {
+      if (a.closest(".filters-done") && narrow.matches) setOpen(false, false);
+      return;
+    }
     // The attribute, not a.href: a histogram bar is an SVG link, whose
     // href is an SVGAnimatedString, not a URL.
     var u = new URL(a.getAttribute("href") || "", window.location.href);
@@ -120,6 +188,9 @@
     e.preventDefault();
     load(u.pathname + u.search, "push").then(function () {
       if (a.closest(".pages")) results.scrollIntoView();
+      // A spoiler's reveal names the card it shows: the reader stays there.
+      var target = u.hash && document.getElementById(decodeURIComponent(u.hash.slice(1)));
+      if (target) target.focus();
     });
   });
   // Back and forward load the search they come to. A link within the
