@@ -3,7 +3,10 @@ package catalog
 import (
 	"errors"
 	"io"
+	"regexp"
+	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -74,5 +77,20 @@ func TestShippedCatalog(t *testing.T) {
 		if !hikikomori {
 			t.Errorf("%s: no character is marked hikikomori; the catalog holds portrayals of withdrawal", id)
 		}
+	}
+}
+
+// TestShippedRelease: data/RELEASE is one date, which the shipped
+// catalog's revisions are stamped with.
+func TestShippedRelease(t *testing.T) {
+	if !regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\n?$`).MatchString(shippedRelease) {
+		t.Fatalf("data/RELEASE is %q, want one date as YYYY-MM-DD", shippedRelease)
+	}
+	got := ShippedRevised()
+	if got.IsZero() || got.Format(time.DateOnly) != strings.TrimSpace(shippedRelease) {
+		t.Errorf("ShippedRevised() = %v, want %s", got, shippedRelease)
+	}
+	if ch := ShippedChange(); !ch.Time.Equal(got) || ch.Author != "komoru" {
+		t.Errorf("ShippedChange() = %+v", ch)
 	}
 }

@@ -48,7 +48,7 @@ func newSite(t testing.TB) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if _, _, err := catalog.Seed(ctx, store, catalog.Shipped(), catalog.Change{Author: "komoru"}); err != nil {
+	if _, _, err := catalog.Seed(ctx, store, catalog.Shipped(), catalog.ShippedChange()); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := indexer.Open(ctx, filepath.Join(dir, "index"), store, indexer.Options{Codebook: store.Codebook()})

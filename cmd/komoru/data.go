@@ -32,7 +32,7 @@ func openCatalog(ctx context.Context, cfg *config, log *slog.Logger) (*sqlite.St
 	if cfg.seed {
 		shipped = catalog.Shipped()
 	}
-	seeded, rep, err := catalog.Seed(ctx, store, shipped, catalog.Change{Author: "komoru", Note: "shipped catalog"})
+	seeded, rep, err := catalog.Seed(ctx, store, shipped, catalog.ShippedChange())
 	if err != nil {
 		store.Close()
 		return nil, err
