@@ -77,6 +77,7 @@ func TestSearchPageMatched(t *testing.T) {
 		// show spoilers.
 		{"/?q=gradual", false, map[string]bool{line + `Recovery: <mark>Gradual</mark>`: false}},
 		{"/?q=gradual", true, map[string]bool{line + `Recovery: <mark>Gradual</mark>`: true}},
+		{"/?q=gradual&show=recovery", false, map[string]bool{line + `Recovery: <mark>Gradual</mark>`: true}},
 		// The title shows the match: no "Matched" line.
 		{"/?q=jellyfish", false, map[string]bool{`<mark>Jellyfish</mark>`: true, `class="matched`: false}},
 	} {

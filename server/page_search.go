@@ -273,7 +273,7 @@ func (s *Server) searchHits(params url.Values, res *indexer.Result, p *searchPag
 		} else {
 			hv.Snippet = template.HTML(template.HTMLEscapeString(truncateWords(h.Synopsis, 220)))
 		}
-		hv.Matched = s.matchedLine(h, p.ShowSpoilers || len(p.Shown) > 0)
+		hv.Matched = s.matchedLine(h, p.ShowSpoilers, p.Shown)
 		tags = tags[:0]
 		for _, dim := range hitTagDimensions {
 			coding, ok := h.Portrayal[dim]

@@ -20,9 +20,10 @@ var matchedKinds = []string{indexer.HighlightAltTitles, indexer.HighlightNames, 
 // "kuragehime" shows the alternate title and "social anxiety" the coded
 // condition. The highlights come from the index, already escaped. Topics
 // and evidence of a spoiler dimension are left out unless the reader
-// shows spoilers. The line is one piece of HTML, the highlights joined
-// with " · ", which the template prints at the cost of one value.
-func (s *Server) matchedLine(h indexer.Hit, showSpoilers bool) template.HTML {
+// shows spoilers, or that dimension (facets, paramShow). The line is one
+// piece of HTML, the highlights joined with " · ", which the template
+// prints at the cost of one value.
+func (s *Server) matchedLine(h indexer.Hit, showSpoilers bool, facets []string) template.HTML {
 	shown := map[string]bool{}
 	for _, k := range []string{indexer.HighlightTitle, indexer.HighlightSynopsis} {
 		for _, t := range h.Highlights[k] {
@@ -38,7 +39,7 @@ collect:
 			if len(out) == maxMatched {
 				break collect
 			}
-			if !showSpoilers && s.spoilerHighlight(t) {
+			if s.spoilerHighlight(t, showSpoilers, facets) {
 				continue
 			}
 			for _, w := range markedWords(t) {
@@ -70,10 +71,11 @@ func markedWords(t string) []string {
 }
 
 // spoilerHighlight reports whether a topic or evidence highlight is of a
-// spoiler dimension: those begin with the dimension's label.
-func (s *Server) spoilerHighlight(t string) bool {
+// spoiler dimension the page hides (spoilerHidden): those begin with the
+// dimension's label.
+func (s *Server) spoilerHighlight(t string, showSpoilers bool, shown []string) bool {
 	for _, d := range s.cb.Dimensions {
-		if d.Spoiler && strings.HasPrefix(t, template.HTMLEscapeString(d.Label)+": ") {
+		if strings.HasPrefix(t, template.HTMLEscapeString(d.Label)+": ") && s.spoilerHidden(d.ID, showSpoilers, shown) {
 			return true
 		}
 	}
