@@ -40,6 +40,7 @@ type searchPage struct {
 	WithoutText      string
 	SortOptions      []sortOption
 	Errors           []paramError // bad parameters, as the API names them
+	ChartURL         string       // the stats page of these results (statsURL)
 }
 
 // MaxQuery is the search box's maxlength: the most characters q may have.
@@ -171,6 +172,7 @@ func (s *Server) searchResults(c *gin.Context, params url.Values, q indexer.Quer
 		Total:    res.Total,
 		Dropped:  res.DroppedWords,
 		Shown:    params[paramShow],
+		ChartURL: statsURL(params),
 	}
 	for _, o := range []sortOption{{"relevance", "Relevance", false}, {"year", "Oldest first", false}, {"-year", "Newest first", false}, {"title", "Title", false}} {
 		o.Selected = o.Value == q.Sort || (q.Sort == "" && o.Value == "relevance")
