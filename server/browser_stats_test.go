@@ -1,10 +1,13 @@
 package server
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -96,6 +99,25 @@ func TestBrowserStats(t *testing.T) {
 		b.clean(t)
 		b.screenshots(t, name)
 	}
+	// The downloaded SVG styles itself: the page's sans-serif font, and
+	// the page's colours for the reader's colour scheme.
+	for _, scheme := range []string{"light", "dark"} {
+		b.run(t, chromedp.Navigate(b.base+"/stats/decade-realism.svg?realism=mixed"), chromedp.WaitReady(chromedp.CSS("svg")))
+		b.run(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+			return err
+		}))
+		font := eval[string](t, b, `getComputedStyle(document.querySelector("text.cat")).fontFamily`)
+		bg := eval[string](t, b, `getComputedStyle(document.querySelector("rect.bg")).fill`)
+		fg := eval[string](t, b, `getComputedStyle(document.querySelector("text.cat")).fill`)
+		want := map[string][2]string{"light": {"rgb(252, 252, 250)", "rgb(28, 29, 33)"}, "dark": {"rgb(19, 20, 23)", "rgb(232, 232, 230)"}}[scheme]
+		if !strings.HasSuffix(font, "sans-serif") || bg != want[0] || fg != want[1] {
+			t.Errorf("the SVG file in the %s scheme: font %s, background %s, text %s; want sans-serif, %s, %s", scheme, font, bg, fg, want[0], want[1])
+		}
+	}
+	b.clean(t)
+
 	// A search's charts, and the way to them from its results.
 	b.run(t, chromedp.Navigate(b.base+"/?realism=romanticized"), chromedp.WaitVisible(chromedp.CSS("#total")))
 	b.run(t, chromedp.Click(chromedp.CSS("a.chart-these")), chromedp.WaitVisible(chromedp.CSS("#stats-search")))
