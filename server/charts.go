@@ -437,14 +437,18 @@ func (d chartData) SVG(o svgOptions) []byte {
 
 	height := math.Ceil(y)
 	if o.standalone {
-		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<svg xmlns="http://www.w3.org/2000/svg" class="kchart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="%s-t">`,
-			chartWidth, height, chartWidth*1.5, height*1.5, id)
-		fmt.Fprintf(&b, `<style>%s</style>`, o.style)
+		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<svg xmlns="http://www.w3.org/2000/svg" class="kchart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="%s-t %s-d">`,
+			chartWidth, height, chartWidth*1.5, height*1.5, id, id)
+		fmt.Fprintf(&b, `<style><![CDATA[%s]]></style>`, strings.ReplaceAll(o.style, "]]>", ""))
 	} else {
 		fmt.Fprintf(&b, `<svg class="kchart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="%s-t %s-d">`, chartWidth, height, id, id)
 	}
 	fmt.Fprintf(&b, `<title id="%s-t">%s</title>`, id, esc(d.Spec.Title))
-	fmt.Fprintf(&b, `<desc id="%s-d">%s by %s; the numbers are in the table below the chart.</desc>`, id, esc(d.ValueAxis), esc(strings.ToLower(d.Axis)))
+	where := "the table below the chart"
+	if o.standalone {
+		where = "the chart's CSV"
+	}
+	fmt.Fprintf(&b, `<desc id="%s-d">%s by %s; the numbers are in %s.</desc>`, id, esc(d.ValueAxis), esc(strings.ToLower(d.Axis)), where)
 	fmt.Fprintf(&b, `<rect class="bg" width="%.0f" height="%.0f"/>`, chartWidth, height)
 	b.WriteString(body.String())
 	b.WriteString(`</svg>`)

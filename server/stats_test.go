@@ -327,3 +327,48 @@ func TestStatsSpoilers(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsFollowWrites: the whole catalog's charts are kept between
+// requests, but a work saved since is in the next ones.
+func TestStatsFollowWrites(t *testing.T) {
+	st := newSite(t)
+	cur := st.token(t, st.user(t, "cora", catalog.RoleCurator))
+	britishWorks := func() int {
+		rec := st.do(t, req{method: "GET", url: "/stats/countries.csv"})
+		recs, err := csv.NewReader(rec.Body).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			if r[0] == "United Kingdom" {
+				n, _ := strconv.Atoi(r[1])
+				return n
+			}
+		}
+		return 0
+	}
+	before := britishWorks()
+	work := `{"id":"fenland-room-novel","title":"The Fenland Room","medium":"novel","year":2021,"countries":["GB"]}`
+	if rec := st.do(t, req{method: "POST", url: "/api/v1/works", bearer: cur, body: writeBody(work, "new work")}); rec.Code != 201 {
+		t.Fatalf("POST: %d %s", rec.Code, rec.Body)
+	}
+	if after := britishWorks(); after != before+1 {
+		t.Errorf("British works charted: %d before the write, %d after, want %d", before, after, before+1)
+	}
+}
+
+// TestStatsFromSearch: the search page links its results' charts, with
+// its search but not its page or sort; a search that matches nothing has
+// nothing to chart, and says so.
+func TestStatsFromSearch(t *testing.T) {
+	s := newSiteServer(t)
+	page := request(t, s, "GET", "/?realism=romanticized&q=room&sort=year&page=2").Body.String()
+	if want := `<a class="chart-these" href="/stats?q=room&amp;realism=romanticized">Chart these results</a>`; !strings.Contains(page, want) {
+		t.Errorf("the search page lacks %s", want)
+	}
+	empty := request(t, s, "GET", "/stats?year_from=3000")
+	if empty.Code != 200 || !strings.Contains(empty.Body.String(), "Charts of 0 works matching from 3000") ||
+		!strings.Contains(empty.Body.String(), "nothing to chart") || strings.Contains(empty.Body.String(), "<svg") {
+		t.Errorf("a search of no works: %d\n%.600s", empty.Code, empty.Body.String())
+	}
+}
