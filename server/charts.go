@@ -97,7 +97,12 @@ func buildChart(spec chartSpec, cb *catalog.Codebook, xt *indexer.Crosstab) char
 		}
 	}
 	if rowFacet.ByCount {
-		slices.SortStableFunc(rows, func(a, b int) int { return sum(xt.Counts[b]) - sum(xt.Counts[a]) })
+		slices.SortStableFunc(rows, func(a, b int) int {
+			if n := sum(xt.Counts[b]) - sum(xt.Counts[a]); n != 0 {
+				return n
+			}
+			return strings.Compare(xt.Rows[a].Label, xt.Rows[b].Label)
+		})
 	}
 	for _, i := range rows {
 		d.Categories = append(d.Categories, xt.Rows[i].Label)
@@ -200,6 +205,8 @@ const (
 	barHeight  = 18.0
 	barGap     = 10.0
 	lineHeight = 20.0
+	// standaloneMargin is the SVG file's margin around its chart.
+	standaloneMargin = 16.0
 )
 
 // okabeIto is Okabe and Ito's palette, readable with every common
@@ -435,21 +442,22 @@ func (d chartData) SVG(o svgOptions) []byte {
 	text(x0+plotW/2, y-2, "axis-title", "middle", d.ValueAxis)
 	y += 6
 
-	height := math.Ceil(y)
-	if o.standalone {
-		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<svg xmlns="http://www.w3.org/2000/svg" class="kchart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="%s-t %s-d">`,
-			chartWidth, height, chartWidth*1.5, height*1.5, id, id)
-		fmt.Fprintf(&b, `<style><![CDATA[%s]]></style>`, strings.ReplaceAll(o.style, "]]>", ""))
-	} else {
-		fmt.Fprintf(&b, `<svg class="kchart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="%s-t %s-d">`, chartWidth, height, id, id)
-	}
-	fmt.Fprintf(&b, `<title id="%s-t">%s</title>`, id, esc(d.Spec.Title))
+	// The view box: the chart, and around the file's a margin of
+	// standaloneMargin, as a page gives the inline one.
+	vx, vy, vw, vh := 0.0, 0.0, chartWidth, math.Ceil(y)
 	where := "the table below the chart"
 	if o.standalone {
+		vx, vy, vw, vh = -standaloneMargin, -standaloneMargin, vw+2*standaloneMargin, vh+2*standaloneMargin
 		where = "the chart's CSV"
+		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<svg xmlns="http://www.w3.org/2000/svg" class="kchart" viewBox="%.0f %.0f %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="%s-t %s-d">`,
+			vx, vy, vw, vh, vw*1.5, vh*1.5, id, id)
+		fmt.Fprintf(&b, `<style><![CDATA[%s]]></style>`, strings.ReplaceAll(o.style, "]]>", ""))
+	} else {
+		fmt.Fprintf(&b, `<svg class="kchart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="%s-t %s-d">`, vw, vh, id, id)
 	}
+	fmt.Fprintf(&b, `<title id="%s-t">%s</title>`, id, esc(d.Spec.Title))
 	fmt.Fprintf(&b, `<desc id="%s-d">%s by %s; the numbers are in %s.</desc>`, id, esc(d.ValueAxis), esc(strings.ToLower(d.Axis)), where)
-	fmt.Fprintf(&b, `<rect class="bg" width="%.0f" height="%.0f"/>`, chartWidth, height)
+	fmt.Fprintf(&b, `<rect class="bg" x="%.0f" y="%.0f" width="%.0f" height="%.0f"/>`, vx, vy, vw, vh)
 	b.WriteString(body.String())
 	b.WriteString(`</svg>`)
 	return []byte(b.String())
@@ -506,5 +514,7 @@ func chartStyle(static fs.FS) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "svg.kchart {" + light + "}\n@media (prefers-color-scheme: dark) { svg.kchart {" + dark + "} }\n" + rules, nil
+	// The file is the chart alone: it may be as wide as its window, to a
+	// point.
+	return "svg.kchart {" + light + "  max-width: 48rem;\n}\n@media (prefers-color-scheme: dark) { svg.kchart {" + dark + "} }\n" + rules, nil
 }

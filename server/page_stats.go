@@ -28,7 +28,7 @@ type statsPage struct {
 // statsSearch says which search the charts are of, with the way back to
 // its results.
 type statsSearch struct {
-	Matching string // "“nhk”, Realism: Realistic, from 2000"
+	Matching string // "“nhk”, Realism: Realistic, year from 2000"
 	URL      string
 }
 
@@ -160,11 +160,13 @@ func (s *Server) describeSearch(q indexer.Query) string {
 		}
 		parts = append(parts, f.Label+": "+strings.Join(labels, " or "))
 	}
-	if q.YearFrom != 0 {
-		parts = append(parts, "from "+strconv.Itoa(q.YearFrom))
-	}
-	if q.YearTo != 0 {
-		parts = append(parts, "to "+strconv.Itoa(q.YearTo))
+	switch from, to := strconv.Itoa(q.YearFrom), strconv.Itoa(q.YearTo); {
+	case q.YearFrom != 0 && q.YearTo != 0:
+		parts = append(parts, "years "+from+" to "+to)
+	case q.YearFrom != 0:
+		parts = append(parts, "year from "+from)
+	case q.YearTo != 0:
+		parts = append(parts, "year to "+to)
 	}
 	return strings.Join(parts, ", ")
 }
