@@ -120,9 +120,9 @@ func (s *Server) indexSeq() (int64, bool) {
 // limits. The whole catalog's charts are kept per index change, all at
 // once.
 func (s *Server) charts(ctx context.Context, q indexer.Query, specs []chartSpec) ([]chartData, int, error) {
-	xs, ok := s.search.(crosstabber)
-	if !ok {
-		return nil, 0, errNoIndex
+	xs, err := s.crosstabs(ctx)
+	if err != nil {
+		return nil, 0, err
 	}
 	count := func(specs []chartSpec) (out []chartData, works int, err error) {
 		err = s.searches.do(ctx, func(ctx context.Context) error {
@@ -160,4 +160,25 @@ func (s *Server) charts(ctx context.Context, q indexer.Query, specs []chartSpec)
 		out[i] = cc.charts[spec.Name]
 	}
 	return out, cc.works, nil
+}
+
+// crosstabs returns what tabulates the search's works: the index itself,
+// or, while the server opens it in the background (*indexer.Pending,
+// which tabulates nothing itself), the index once it is open, and until
+// then why there is none (a *BuildingError, a 503 as a search's).
+func (s *Server) crosstabs(ctx context.Context) (crosstabber, error) {
+	if xs, ok := s.search.(crosstabber); ok {
+		return xs, nil
+	}
+	p, ok := s.search.(interface {
+		healther
+		Wait(context.Context) (*indexer.Index, error)
+	})
+	if !ok {
+		return nil, errNoIndex
+	}
+	if h := p.Health(); h.State == indexer.HealthStarting || h.State == indexer.HealthFailed {
+		return nil, h.Err
+	}
+	return p.Wait(ctx) // open: at once
 }

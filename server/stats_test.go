@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"io"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/indexer"
+	"github.com/komoru/komoru/web"
 )
 
 // shippedWorks decodes the shipped catalog, as the test site imports it.
@@ -370,5 +373,33 @@ func TestStatsFromSearch(t *testing.T) {
 	if empty.Code != 200 || !strings.Contains(empty.Body.String(), "Charts of 0 works matching year from 3000") ||
 		!strings.Contains(empty.Body.String(), "nothing to chart") || strings.Contains(empty.Body.String(), "<svg") {
 		t.Errorf("a search of no works: %d\n%.600s", empty.Code, empty.Body.String())
+	}
+}
+
+// TestStatsPendingIndex: a server that opens its index in the background
+// (as komoru serve does) charts once the index is open.
+func TestStatsPendingIndex(t *testing.T) {
+	st := newSite(t)
+	ctx := t.Context()
+	n, err := st.store.Count(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := indexer.OpenInBackground(ctx, filepath.Join(t.TempDir(), "index"), st.store, indexer.Options{Codebook: st.store.Codebook()}, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := pending.Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	s, err := New(Config{Store: st.store, Search: pending, Index: pending, Codebook: st.store.Codebook(), Assets: web.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := request(t, s, "GET", "/stats?medium=manga")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `<svg class="kchart"`) {
+		t.Errorf("/stats with the index opened in the background: %d\n%.400s", rec.Code, rec.Body.String())
 	}
 }
