@@ -120,12 +120,12 @@ func (s *Server) indexSeq() (int64, bool) {
 // limits. The whole catalog's charts are kept per index change, all at
 // once.
 func (s *Server) charts(ctx context.Context, q indexer.Query, specs []chartSpec) ([]chartData, int, error) {
-	xs, err := s.crosstabs(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
 	count := func(specs []chartSpec) (out []chartData, works int, err error) {
 		err = s.searches.do(ctx, func(ctx context.Context) error {
+			xs, err := s.crosstabs(ctx)
+			if err != nil {
+				return err
+			}
 			for _, spec := range specs {
 				xt, err := xs.Crosstab(ctx, q, spec.Row, spec.Col)
 				if err != nil {
