@@ -374,7 +374,10 @@ func (d chartData) SVG(o svgOptions) []byte {
 	x0 := labelW + 10
 	plotW := chartWidth - x0 - endW - 10
 	tickVals := []int{0, 25, 50, 75, 100}
-	if !d.Spec.Percent {
+	switch {
+	case d.Spec.Percent && plotW < 5*(textWidth("100", chartFont)+12):
+		tickVals = []int{0, 50, 100} // a narrow plot, beside long labels
+	case !d.Spec.Percent:
 		tickVals = ticks(top, max(2, int(plotW/(textWidth(strconv.Itoa(top), chartFont)+24))))
 	}
 	scaleTop := float64(tickVals[len(tickVals)-1])
