@@ -62,7 +62,9 @@ func TestChartSVGExtremes(t *testing.T) {
 		}
 	}
 	texts, _ := svgTexts(svg)
-	if slices.ContainsFunc(texts, func(s string) bool { return strings.HasPrefix(s, "cat:A medium with a name far too long") && !strings.HasSuffix(s, "…") }) {
+	if slices.ContainsFunc(texts, func(s string) bool {
+		return strings.HasPrefix(s, "cat:A medium with a name far too long") && !strings.HasSuffix(s, "…")
+	}) {
 		t.Error("the long label is drawn whole")
 	}
 }
