@@ -124,5 +124,12 @@ func TestBrowserStats(t *testing.T) {
 	if says := eval[string](t, b, `document.getElementById("stats-search").textContent`); !strings.Contains(says, "matching Realism: Romanticized") {
 		t.Errorf("the search's charts say %q", says)
 	}
+	// Another search's numbers, another layout: on a phone, still sound.
+	b.run(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(b.base+"/stats?show=recovery&q=room&year_from=2005"), chromedp.WaitVisible(chromedp.CSS("svg.kchart")))
+	if problems := eval[string](t, b, chartLayout); problems != "" {
+		t.Errorf("a search's charts on a phone:\n%s", problems)
+	}
+	b.run(t, chromedp.EmulateReset())
 	b.clean(t)
 }
