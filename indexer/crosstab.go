@@ -81,10 +81,33 @@ func validateCrosstab(cb *catalog.Codebook, q *Query, row, col string) error {
 	return nil
 }
 
-// crosstab counts the pairs of row and col values over the works of bm,
-// reading each work's packed codes once, as countDocs does: the cost is
-// one pass over the works and no allocation per work.
+// crosstabCounts are a table's counts over every value of its two
+// facets, before the values no work carries are dropped.
+type crosstabCounts struct {
+	nc         int
+	cells      []int // [i*nc+j]: row value i, col value j
+	rowN, colN []int // works carrying the value, among those with some value of the other facet
+	missing    int
+}
+
+// crosstab tabulates facets row and col over the works of bm. A small bm
+// is counted work by work from the packed codes (countDocs' way); a large
+// one with bitmap intersections, one per cell, whose cost does not grow
+// with the works.
 func (s *state) crosstab(cb *catalog.Codebook, bm *roaring.Bitmap, row, col string) *Crosstab {
+	var n crosstabCounts
+	if bm.GetCardinality()*8 <= uint64(len(s.ids)) {
+		n = s.crosstabDocs(bm, row, col)
+	} else {
+		n = s.crosstabBitmaps(bm, row, col)
+	}
+	return s.assembleCrosstab(cb, bm, row, col, n)
+}
+
+// crosstabDocs counts the pairs of row and col values over the works of
+// bm, reading each work's packed codes once: one pass over the works and
+// no allocation per work.
+func (s *state) crosstabDocs(bm *roaring.Bitmap, row, col string) crosstabCounts {
 	rowCodes, colCodes := s.facets[row], s.facets[col]
 	nr, nc := len(rowCodes), len(colCodes)
 	// at maps a value code to 1+its index among the row's (or the col's)
@@ -97,10 +120,8 @@ func (s *state) crosstab(cb *catalog.Codebook, bm *roaring.Bitmap, row, col stri
 	for i, c := range colCodes {
 		colAt[c] = int32(i) + 1
 	}
-	cells := make([]int, nr*nc)
-	rowN, colN := make([]int, nr), make([]int, nc)
+	n := crosstabCounts{nc: nc, cells: make([]int, nr*nc), rowN: make([]int, nr), colN: make([]int, nc)}
 	var rs, cs []int32 // the current work's row and col indexes, reused
-	missing := 0
 	packed, at := s.packed, s.packedAt
 	it := bm.ManyIterator()
 	var buf [256]uint32
@@ -116,32 +137,71 @@ func (s *state) crosstab(cb *catalog.Codebook, bm *roaring.Bitmap, row, col stri
 				}
 			}
 			if len(rs) == 0 || len(cs) == 0 {
-				missing++
+				n.missing++
 				continue
 			}
 			for _, i := range rs {
-				rowN[i]++
+				n.rowN[i]++
 				for _, j := range cs {
-					cells[int(i)*nc+int(j)]++
+					n.cells[int(i)*nc+int(j)]++
 				}
 			}
 			for _, j := range cs {
-				colN[j]++
+				n.colN[j]++
 			}
 		}
 	}
+	return n
+}
 
-	x := &Crosstab{Row: row, Col: col, Works: int(bm.GetCardinality()), Missing: missing}
+// crosstabBitmaps counts the same with bitmaps: each cell is the
+// cardinality of bm ∧ row value ∧ col value; a value's works are those
+// of bm carrying it and any value of the other facet.
+func (s *state) crosstabBitmaps(bm *roaring.Bitmap, row, col string) crosstabCounts {
+	rowCodes, colCodes := s.facets[row], s.facets[col]
+	nr, nc := len(rowCodes), len(colCodes)
+	n := crosstabCounts{nc: nc, cells: make([]int, nr*nc), rowN: make([]int, nr), colN: make([]int, nc)}
+	anyOf := func(codes []uint16) *roaring.Bitmap {
+		bms := make([]*roaring.Bitmap, len(codes))
+		for i, c := range codes {
+			bms[i] = s.values[c].bm
+		}
+		return roaring.And(bm, roaring.FastOr(bms...))
+	}
+	withRow, withCol := anyOf(rowCodes), anyOf(colCodes) // of bm
+	both := roaring.And(withRow, withCol)
+	n.missing = int(bm.GetCardinality() - both.GetCardinality())
+	for i, rc := range rowCodes {
+		inRow := roaring.And(both, s.values[rc].bm)
+		n.rowN[i] = int(inRow.GetCardinality())
+		if n.rowN[i] == 0 {
+			continue
+		}
+		for j, cc := range colCodes {
+			n.cells[i*nc+j] = int(inRow.AndCardinality(s.values[cc].bm))
+		}
+	}
+	for j, cc := range colCodes {
+		n.colN[j] = int(both.AndCardinality(s.values[cc].bm))
+	}
+	return n
+}
+
+// assembleCrosstab keeps the values some work of the table carries, in
+// the facets' display order, with their labels and counts.
+func (s *state) assembleCrosstab(cb *catalog.Codebook, bm *roaring.Bitmap, row, col string, n crosstabCounts) *Crosstab {
+	rowCodes, colCodes := s.facets[row], s.facets[col]
+	x := &Crosstab{Row: row, Col: col, Works: int(bm.GetCardinality()), Missing: n.missing}
 	var keepR, keepC []int
 	for i, c := range rowCodes {
-		if rowN[i] > 0 {
-			x.Rows = append(x.Rows, FacetValue{Value: s.values[c].value, Label: cb.Label(row, s.values[c].value), Count: rowN[i]})
+		if n.rowN[i] > 0 {
+			x.Rows = append(x.Rows, FacetValue{Value: s.values[c].value, Label: cb.Label(row, s.values[c].value), Count: n.rowN[i]})
 			keepR = append(keepR, i)
 		}
 	}
 	for j, c := range colCodes {
-		if colN[j] > 0 {
-			x.Cols = append(x.Cols, FacetValue{Value: s.values[c].value, Label: cb.Label(col, s.values[c].value), Count: colN[j]})
+		if n.colN[j] > 0 {
+			x.Cols = append(x.Cols, FacetValue{Value: s.values[c].value, Label: cb.Label(col, s.values[c].value), Count: n.colN[j]})
 			keepC = append(keepC, j)
 		}
 	}
@@ -149,7 +209,7 @@ func (s *state) crosstab(cb *catalog.Codebook, bm *roaring.Bitmap, row, col stri
 	for r, i := range keepR {
 		x.Counts[r] = make([]int, len(keepC))
 		for c, j := range keepC {
-			x.Counts[r][c] = cells[i*nc+j]
+			x.Counts[r][c] = n.cells[i*n.nc+j]
 		}
 	}
 	return x

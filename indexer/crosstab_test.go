@@ -3,9 +3,13 @@ package indexer
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/google/go-cmp/cmp"
 	"github.com/komoru/komoru/catalog"
 )
@@ -231,5 +235,83 @@ func TestCrosstabInvalid(t *testing.T) {
 		if !slices.Equal(fields, c.fields) {
 			t.Errorf("%s: fields %v, want %v", c.name, ve.Fields, c.fields)
 		}
+	}
+}
+
+// TestCrosstabWays checks both ways of counting, work by work and by
+// bitmaps, against the brute-force count, over random works and random
+// subsets of them, whichever way the size would choose.
+func TestCrosstabWays(t *testing.T) {
+	cb := catalog.DefaultCodebook()
+	st := newState(cb)
+	r := rand.New(rand.NewPCG(5, 6))
+	var works []*catalog.Work
+	for i := range 400 {
+		w := randomWork(r, fmt.Sprintf("w-%03d", i))
+		m := newMeta(w, cb)
+		st.put(w.ID, &m)
+		works = append(works, w)
+	}
+	st.finish()
+	facets := cb.Facets()
+	for range 60 {
+		row, col := facets[r.IntN(len(facets))].Name, facets[r.IntN(len(facets))].Name
+		if row == col {
+			continue
+		}
+		bm := roaring.New()
+		var subset []*catalog.Work
+		keep := 1 + r.IntN(4) // a quarter to all of them
+		for o, w := range works {
+			if r.IntN(4) < keep {
+				bm.Add(uint32(o))
+				subset = append(subset, w)
+			}
+		}
+		cells, rowN, colN, missing := bruteCrosstab(cb, subset, row, col)
+		for way, count := range map[string]func(*roaring.Bitmap, string, string) crosstabCounts{"docs": st.crosstabDocs, "bitmaps": st.crosstabBitmaps} {
+			x := st.assembleCrosstab(cb, bm, row, col, count(bm, row, col))
+			got, gotRows, gotCols := map[[2]string]int{}, map[string]int{}, map[string]int{}
+			for i, rv := range x.Rows {
+				gotRows[rv.Value] = rv.Count
+				for j, cv := range x.Cols {
+					if n := x.Counts[i][j]; n > 0 {
+						got[[2]string{rv.Value, cv.Value}] = n
+					}
+				}
+			}
+			for _, cv := range x.Cols {
+				gotCols[cv.Value] = cv.Count
+			}
+			if x.Works != len(subset) || x.Missing != missing || !maps.Equal(got, cells) || !maps.Equal(gotRows, rowN) || !maps.Equal(gotCols, colN) {
+				t.Errorf("%s × %s by %s: works %d missing %d, want %d %d; cells equal %v, rows %v, cols %v",
+					row, col, way, x.Works, x.Missing, len(subset), missing, maps.Equal(got, cells), maps.Equal(gotRows, rowN), maps.Equal(gotCols, colN))
+			}
+		}
+	}
+}
+
+// BenchmarkCrosstab tabulates 100,000 random works in memory, as the
+// index's state holds them: the cost of a cross-tab of the whole catalog
+// at the size komoru is built for, without Bleve's share (the text match).
+func BenchmarkCrosstab(b *testing.B) {
+	cb := catalog.DefaultCodebook()
+	st := newState(cb)
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 100_000 {
+		w := randomWork(r, fmt.Sprintf("w-%06d", i))
+		m := newMeta(w, cb)
+		st.put(w.ID, &m)
+	}
+	st.finish()
+	for _, p := range [][2]string{{"realism", "recovery"}, {"triggers", "conditions"}, {"countries", "decade"}} {
+		b.Run(p[0]+"-"+p[1], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if x := st.crosstab(cb, st.alive, p[0], p[1]); x.Works != 100_000 {
+					b.Fatal(x.Works)
+				}
+			}
+		})
 	}
 }

@@ -146,8 +146,8 @@ func (d chartData) share() int {
 	return slices.IndexFunc(d.Series, func(s chartSeries) bool { return s.Label == want })
 }
 
-// percent is n as a whole percentage of total.
-func percent(n, total int) int {
+// wholePercent is n as a whole percentage of total.
+func wholePercent(n, total int) int {
 	if total == 0 {
 		return 0
 	}
@@ -176,7 +176,7 @@ func (d chartData) Table() (header []string, rows [][]string) {
 		}
 		switch {
 		case share >= 0:
-			row = append(row, strconv.Itoa(d.Totals[i]), strconv.Itoa(percent(d.Series[share].Values[i], d.Totals[i])))
+			row = append(row, strconv.Itoa(d.Totals[i]), strconv.Itoa(wholePercent(d.Series[share].Values[i], d.Totals[i])))
 		case !d.Spec.Alone:
 			row = append(row, strconv.Itoa(d.Totals[i]))
 		}
@@ -358,7 +358,7 @@ func (d chartData) SVG(o svgOptions) []byte {
 	endLabel := func(i int) string {
 		switch {
 		case share >= 0:
-			return fmt.Sprintf("%d of %d (%d%%)", d.Series[share].Values[i], d.Totals[i], percent(d.Series[share].Values[i], d.Totals[i]))
+			return fmt.Sprintf("%d of %d (%d%%)", d.Series[share].Values[i], d.Totals[i], wholePercent(d.Series[share].Values[i], d.Totals[i]))
 		case d.Spec.Percent:
 			return "n = " + strconv.Itoa(d.Totals[i])
 		}
@@ -421,7 +421,7 @@ func (d chartData) SVG(o svgOptions) []byte {
 			if !d.Spec.Alone && len(d.Series) > 1 {
 				seg := strconv.Itoa(s.Values[i])
 				if d.Spec.Percent {
-					seg = strconv.Itoa(percent(s.Values[i], d.Totals[i])) + "%"
+					seg = strconv.Itoa(wholePercent(s.Values[i], d.Totals[i])) + "%"
 				}
 				if textWidth(seg, chartFont)+6 <= x2-x1 {
 					rgb := okabeIto[colour]

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -28,7 +27,7 @@ type statsPage struct {
 // statsSearch says which search the charts are of, with the way back to
 // its results.
 type statsSearch struct {
-	Matching string // "“nhk”, Realism: Realistic, year from 2000"
+	Matching string // describeSearch: "“nhk”; Realism: Realistic; from 2000"
 	URL      string
 }
 
@@ -43,12 +42,6 @@ type statsChart struct {
 	Hidden         bool
 	RevealURL      string
 	SVGURL, CSVURL string
-}
-
-// crosstabber is a Searcher that counts a search's works by two facets at
-// once (*indexer.Index): every chart is such a cross-tab.
-type crosstabber interface {
-	Crosstab(ctx context.Context, q indexer.Query, row, col string) (*indexer.Crosstab, error)
 }
 
 // chartQuery is the search a stats URL charts, and the parameters its
@@ -140,35 +133,6 @@ func (s *Server) spoilerFacet(spec chartSpec) string {
 func (s *Server) chartHidden(spec chartSpec, q indexer.Query, showSpoilers bool, shown []string) bool {
 	f := s.spoilerFacet(spec)
 	return f != "" && s.spoilerHidden(f, showSpoilers, shown) && len(q.Filters[f]) == 0
-}
-
-// describeSearch says in words what a search matches: its text, its
-// filters in the codebook's order, its years.
-func (s *Server) describeSearch(q indexer.Query) string {
-	var parts []string
-	if q.Text != "" {
-		parts = append(parts, "“"+q.Text+"”")
-	}
-	for _, f := range s.cb.Facets() {
-		vals := q.Filters[f.Name]
-		if len(vals) == 0 {
-			continue
-		}
-		labels := make([]string, len(vals))
-		for i, v := range vals {
-			labels[i] = f.ValueLabel(v)
-		}
-		parts = append(parts, f.Label+": "+strings.Join(labels, " or "))
-	}
-	switch from, to := strconv.Itoa(q.YearFrom), strconv.Itoa(q.YearTo); {
-	case q.YearFrom != 0 && q.YearTo != 0:
-		parts = append(parts, "years "+from+" to "+to)
-	case q.YearFrom != 0:
-		parts = append(parts, "year from "+from)
-	case q.YearTo != 0:
-		parts = append(parts, "year to "+to)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // statsFile serves /stats/{chart}.svg and /stats/{chart}.csv, of the

@@ -166,8 +166,8 @@ func (s *Server) charts(ctx context.Context, q indexer.Query, specs []chartSpec)
 // or, while the server opens it in the background (*indexer.Pending,
 // which tabulates nothing itself), the index once it is open, and until
 // then why there is none (a *BuildingError, a 503 as a search's).
-func (s *Server) crosstabs(ctx context.Context) (crosstabber, error) {
-	if xs, ok := s.search.(crosstabber); ok {
+func (s *Server) crosstabs(ctx context.Context) (crosstabSearcher, error) {
+	if xs, ok := s.search.(crosstabSearcher); ok {
 		return xs, nil
 	}
 	p, ok := s.search.(interface {

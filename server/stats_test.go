@@ -129,7 +129,7 @@ func TestStatsCharts(t *testing.T) {
 			"matching Realism: Romanticized or Mixed."},
 		{"manga since 2000", "medium=manga&year_from=2000&page=2",
 			func(w *catalog.Work) bool { return has(w, catalog.FacetMedium, "manga") && w.Year >= 2000 },
-			"matching Medium: Manga, year from 2000."},
+			"matching Medium: Manga; from 2000."},
 		{"female leads", "female_hikikomori_lead=true",
 			func(w *catalog.Work) bool { return w.FemaleHikikomoriLead() },
 			"matching Female hikikomori lead: Yes."},
@@ -370,7 +370,7 @@ func TestStatsFromSearch(t *testing.T) {
 		t.Errorf("the search page lacks %s", want)
 	}
 	empty := request(t, s, "GET", "/stats?year_from=3000")
-	if empty.Code != 200 || !strings.Contains(empty.Body.String(), "Charts of 0 works matching year from 3000") ||
+	if empty.Code != 200 || !strings.Contains(empty.Body.String(), "Charts of 0 works matching from 3000") ||
 		!strings.Contains(empty.Body.String(), "nothing to chart") || strings.Contains(empty.Body.String(), "<svg") {
 		t.Errorf("a search of no works: %d\n%.600s", empty.Code, empty.Body.String())
 	}
