@@ -73,11 +73,7 @@ func (s *Server) pageStats(c *gin.Context) error {
 	q, keep, err := s.chartQuery(params)
 	var bad *httpError
 	if errors.As(err, &bad) && len(bad.fields) > 0 {
-		p := statsPage{layout: s.layout(c, "Statistics: bad search")}
-		for name, msg := range bad.fields {
-			p.Errors = append(p.Errors, paramError{Label: s.paramLabel(name), Message: msg})
-		}
-		slices.SortFunc(p.Errors, func(a, b paramError) int { return strings.Compare(a.Label, b.Label) })
+		p := statsPage{layout: s.layout(c, "Statistics: bad search"), Errors: paramErrors(bad.fields, s.paramLabel)}
 		_ = c.Error(bad)
 		s.render(c, bad.status, "stats", p)
 		return nil
@@ -188,4 +184,15 @@ func statsURL(params url.Values) string {
 		return "/stats"
 	}
 	return "/stats?" + v.Encode()
+}
+
+// paramErrors lists bad parameters' problems for a page, by label: the
+// search page's, the stats page's and the cross-tab page's way.
+func paramErrors(fields map[string]string, label func(name string) string) []paramError {
+	errs := make([]paramError, 0, len(fields))
+	for name, msg := range fields {
+		errs = append(errs, paramError{Label: label(name), Message: msg})
+	}
+	slices.SortFunc(errs, func(a, b paramError) int { return strings.Compare(a.Label, b.Label) })
+	return errs
 }
