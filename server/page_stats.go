@@ -22,6 +22,9 @@ type statsPage struct {
 	Search *statsSearch // the search charted; nil for the whole catalog
 	Charts []statsChart
 	Errors []paramError // bad search parameters, as the search page lists them
+	// CrosstabURL is the cross-tab page of the same works, realism by
+	// tone until the reader picks two other dimensions.
+	CrosstabURL string
 }
 
 // statsSearch says which search the charts are of, with the way back to
@@ -85,7 +88,10 @@ func (s *Server) pageStats(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p := statsPage{layout: s.layout(c, "Statistics"), Works: works}
+	p := statsPage{layout: s.layout(c, "Statistics"), Works: works, CrosstabURL: "/stats/crosstab"}
+	if len(keep) > 0 {
+		p.CrosstabURL += "?" + keep.Encode()
+	}
 	if !isWholeCatalog(q) {
 		p.Search = &statsSearch{Matching: s.describeSearch(q), URL: searchURL(keep)}
 	}

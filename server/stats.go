@@ -122,9 +122,9 @@ func (s *Server) indexSeq() (int64, bool) {
 func (s *Server) charts(ctx context.Context, q indexer.Query, specs []chartSpec) ([]chartData, int, error) {
 	count := func(specs []chartSpec) (out []chartData, works int, err error) {
 		err = s.searches.do(ctx, func(ctx context.Context) error {
-			xs, err := s.crosstabs(ctx)
-			if err != nil {
-				return err
+			xs, ok := s.search.(crosstabSearcher)
+			if !ok {
+				return errNoIndex
 			}
 			for _, spec := range specs {
 				xt, err := xs.Crosstab(ctx, q, spec.Row, spec.Col)
@@ -160,25 +160,4 @@ func (s *Server) charts(ctx context.Context, q indexer.Query, specs []chartSpec)
 		out[i] = cc.charts[spec.Name]
 	}
 	return out, cc.works, nil
-}
-
-// crosstabs returns what tabulates the search's works: the index itself,
-// or, while the server opens it in the background (*indexer.Pending,
-// which tabulates nothing itself), the index once it is open, and until
-// then why there is none (a *BuildingError, a 503 as a search's).
-func (s *Server) crosstabs(ctx context.Context) (crosstabSearcher, error) {
-	if xs, ok := s.search.(crosstabSearcher); ok {
-		return xs, nil
-	}
-	p, ok := s.search.(interface {
-		healther
-		Wait(context.Context) (*indexer.Index, error)
-	})
-	if !ok {
-		return nil, errNoIndex
-	}
-	if h := p.Health(); h.State == indexer.HealthStarting || h.State == indexer.HealthFailed {
-		return nil, h.Err
-	}
-	return p.Wait(ctx) // open: at once
 }

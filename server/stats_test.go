@@ -369,6 +369,10 @@ func TestStatsFromSearch(t *testing.T) {
 	if want := `<a class="chart-these" href="/stats?q=room&amp;realism=romanticized">Chart these results</a>`; !strings.Contains(page, want) {
 		t.Errorf("the search page lacks %s", want)
 	}
+	charted := request(t, s, "GET", "/stats?q=room&realism=romanticized").Body.String()
+	if want := `<a href="/stats/crosstab?q=room&amp;realism=romanticized">Cross-tabulate any two dimensions</a>`; !strings.Contains(charted, want) {
+		t.Errorf("the stats page of a search lacks %s", want)
+	}
 	empty := request(t, s, "GET", "/stats?year_from=3000")
 	if empty.Code != 200 || !strings.Contains(empty.Body.String(), "Charts of 0 works matching from 3000") ||
 		!strings.Contains(empty.Body.String(), "nothing to chart") || strings.Contains(empty.Body.String(), "<svg") {
@@ -377,7 +381,7 @@ func TestStatsFromSearch(t *testing.T) {
 }
 
 // TestStatsPendingIndex: a server that opens its index in the background
-// (as komoru serve does) charts once the index is open.
+// (as komoru serve does) charts and cross-tabulates once the index is open.
 func TestStatsPendingIndex(t *testing.T) {
 	st := newSite(t)
 	ctx := t.Context()
@@ -401,5 +405,9 @@ func TestStatsPendingIndex(t *testing.T) {
 	rec := request(t, s, "GET", "/stats?medium=manga")
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `<svg class="kchart"`) {
 		t.Errorf("/stats with the index opened in the background: %d\n%.400s", rec.Code, rec.Body.String())
+	}
+	rec = request(t, s, "GET", "/stats/crosstab?row=realism&col=medium")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Test of independence") {
+		t.Errorf("/stats/crosstab with the index opened in the background: %d\n%.400s", rec.Code, rec.Body.String())
 	}
 }
