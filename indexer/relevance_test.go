@@ -243,15 +243,15 @@ func TestCodingTieBreak(t *testing.T) {
 		var got []string
 		for _, h := range res.Hits {
 			last := h.Ranking[len(h.Ranking)-1]
-			got = append(got, fmt.Sprintf("%s %s %d/%d=%d", h.ID, last.Rule, last.Bucket, last.Of, last.Value))
+			got = append(got, fmt.Sprintf("%s %s %s %d/%d=%d", h.ID, h.CodingStatus, last.Rule, last.Bucket, last.Of, last.Value))
 		}
 		return got
 	}
 	want := []string{
-		"c-door-coded coding 0/3=0",
-		"b-door-partial coding 1/3=1",
-		"a-door-uncoded coding 2/3=2",
-		"d-elsewhere-coded coding 0/1=0", // ranked lower by the text rules, alone in its bucket
+		"c-door-coded coded coding 0/3=0",
+		"b-door-partial partial coding 1/3=1",
+		"a-door-uncoded uncoded coding 2/3=2",
+		"d-elsewhere-coded coded coding 0/1=0", // ranked lower by the text rules, alone in its bucket
 	}
 	if got := search(); !slices.Equal(got, want) {
 		t.Errorf("ranked = %q, want %q", got, want)
@@ -262,10 +262,10 @@ func TestCodingTieBreak(t *testing.T) {
 	rankingRules = all[:len(all)-1]
 	ix.DropCaches()
 	want = []string{
-		"a-door-uncoded exactness 0/1=3",
-		"b-door-partial exactness 0/1=3",
-		"c-door-coded exactness 0/1=3",
-		"d-elsewhere-coded exactness 0/1=2",
+		"a-door-uncoded uncoded exactness 0/1=3",
+		"b-door-partial partial exactness 0/1=3",
+		"c-door-coded coded exactness 0/1=3",
+		"d-elsewhere-coded coded exactness 0/1=2",
 	}
 	if got := search(); !slices.Equal(got, want) {
 		t.Errorf("without the coding rule, ranked = %q, want %q (id order in the tie)", got, want)
