@@ -57,6 +57,7 @@ type hitView struct {
 	Title, Snippet    template.HTML // highlighted by the index, everything else escaped
 	Matched           template.HTML // what else the hit matched by, highlighted (matchedLine)
 	Tags              template.HTML // the list items of its coded dimensions (tagItems)
+	Badge             *codingBadge  // for a work not fully coded; nil for most hits
 }
 
 type facetView struct {
@@ -285,6 +286,7 @@ func (s *Server) searchHits(c *gin.Context, res *indexer.Result, p *searchPage) 
 			}
 		}
 		hv.Tags = tagItems(tags)
+		hv.Badge = s.codingBadgeOf(h.CodingStatus, 0, 0)
 		p.Hits = append(p.Hits, hv)
 	}
 	if len(res.Hits) > 0 {
