@@ -97,8 +97,12 @@ func TestValidate(t *testing.T) {
 		{"source past the sources", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Source: 2} }, []string{"portrayal.tone.source"}},
 		{"source negative", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Source: -1} }, []string{"portrayal.tone.source"}},
 		{"source without sources", func(w *Work) { w.Sources = nil; w.Portrayal["tone"] = Coding{Value: "serious", Source: 1} }, []string{"portrayal.tone.source"}},
-		{"locator too long", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Locator: strings.Repeat("é", maxLocator+1)} }, []string{"portrayal.tone.locator"}},
-		{"locator at the limit", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Locator: strings.Repeat("é", maxLocator)} }, nil},
+		{"locator too long", func(w *Work) {
+			w.Portrayal["tone"] = Coding{Value: "serious", Locator: strings.Repeat("é", maxLocator+1)}
+		}, []string{"portrayal.tone.locator"}},
+		{"locator at the limit", func(w *Work) {
+			w.Portrayal["tone"] = Coding{Value: "serious", Locator: strings.Repeat("é", maxLocator)}
+		}, nil},
 		{"locator with a newline", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Locator: "episode 3\nscene 2"} }, []string{"portrayal.tone.locator"}},
 		{"locator blank", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Locator: "  "} }, []string{"portrayal.tone.locator"}},
 		{"empty single value", func(w *Work) { w.Portrayal["tone"] = Coding{} }, []string{"portrayal.tone"}},
