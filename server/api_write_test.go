@@ -69,7 +69,7 @@ func TestAPICreateWork(t *testing.T) {
 		t.Fatalf("curator POST: %d, Location %q, ETag %q: %s", rec.Code, rec.Header().Get("Location"), rec.Header().Get("ETag"), rec.Body)
 	}
 	created := decodeJSON[workResponse](t, rec)
-	if created.Revision != 1 || created.Work.Title != "The Quillwort Room" || created.Derived.Decade != 2000 {
+	if created.Revision != 1 || created.Work.Title != "The Quillwort Room" || created.Derived.Decade != 2000 || created.Derived.CodingStatus != st.store.Codebook().CodingStatus(created.Work) {
 		t.Errorf("curator POST body = %+v", created)
 	}
 	if ids := st.searchIDs(t, "quillwort"); !cmp.Equal(ids, []string{"quillwort-novel"}) {
