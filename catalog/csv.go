@@ -3,6 +3,7 @@ package catalog
 import (
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -13,7 +14,9 @@ const csvSep = "|"
 
 // CSVWriter writes works as CSV, one row per work, for spreadsheets, R and
 // pandas. Multi-valued fields are joined with "|"; each coded dimension has a
-// column for its values and one for its evidence. A cell that a spreadsheet
+// column for its values and one for its evidence, and, at the end of the
+// row, one for the URL of the source that backs it (DIM_source) and one for
+// where the evidence is (DIM_locator). A cell that a spreadsheet
 // would run as a formula is written with a leading "'" (see
 // NeutralizeFormula), so the CSV is for reading, not for round trips: the
 // JSONL export is the lossless form.
@@ -35,12 +38,21 @@ func (c *CSVWriter) columns() []string {
 		cols = append(cols, d.ID, d.ID+"_evidence")
 	}
 	for _, f := range c.cb.Facets() {
-		if f.Derived {
+		if f.Derived && !slices.Contains(csvAppended, f.Name) {
 			cols = append(cols, f.Name)
 		}
 	}
-	return append(cols, "related", "sources", "notes")
+	cols = append(cols, "related", "sources", "notes")
+	for _, d := range c.cb.Dimensions {
+		cols = append(cols, d.ID+"_source", d.ID+"_locator")
+	}
+	return append(cols, csvAppended...)
 }
+
+// csvAppended are derived facets added after the CSV had readers: their
+// columns come last, after every older column, so that a script that reads
+// columns by position keeps working.
+var csvAppended = []string{FacetCodingStatus}
 
 func (c *CSVWriter) writeHeader() error {
 	if c.header {
@@ -114,11 +126,23 @@ func (c *CSVWriter) Write(w *Work) error {
 		sources[i] = s.URL
 	}
 	for _, f := range c.cb.Facets() {
-		if f.Derived {
+		if f.Derived && !slices.Contains(csvAppended, f.Name) {
 			row = append(row, join(f.Of(w)))
 		}
 	}
 	row = append(row, join(related), join(sources), w.Notes)
+	for _, d := range c.cb.Dimensions {
+		coding := w.Portrayal[d.ID]
+		source := ""
+		if n := coding.Source; n > 0 && n <= len(w.Sources) {
+			source = w.Sources[n-1].URL
+		}
+		row = append(row, source, coding.Locator)
+	}
+	for _, name := range csvAppended {
+		f, _ := c.cb.Facet(name)
+		row = append(row, join(f.Of(w)))
+	}
 	return c.writeRow(row)
 }
 

@@ -3,6 +3,7 @@ package catalog
 import (
 	"bytes"
 	"encoding/csv"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -105,6 +106,56 @@ func TestNeutralizeFormula(t *testing.T) {
 	for in, want := range map[string]string{"2006": "2006", "-5": "'-5", "": ""} {
 		if got := NeutralizeFormula(in); got != want {
 			t.Errorf("NeutralizeFormula(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCSVColumns: the columns older readers know keep their positions; the
+// source, locator and coding status columns come after them.
+func TestCSVColumns(t *testing.T) {
+	var b bytes.Buffer
+	cw := NewCSVWriter(&b, DefaultCodebook())
+	if err := cw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	header, err := csv.NewReader(&b).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := slices.Index(header, "notes")
+	if notes < 0 || header[notes-2] != "related" || header[notes-1] != "sources" || header[notes-3] != "decade" {
+		t.Fatalf("header %q: want …, decade, related, sources, notes, then the new columns", header)
+	}
+	var want []string
+	for _, d := range DefaultCodebook().Dimensions {
+		want = append(want, d.ID+"_source", d.ID+"_locator")
+	}
+	want = append(want, "coding_status")
+	if got := header[notes+1:]; !slices.Equal(got, want) {
+		t.Errorf("columns after notes = %q, want %q", got, want)
+	}
+}
+
+// TestCSVSourceAndLocator: a coding's source is written as that source's
+// URL, its locator as it is; a dimension without them has empty cells.
+func TestCSVSourceAndLocator(t *testing.T) {
+	w := validWork()
+	w.Sources = append(w.Sources, Source{URL: "https://www.animenewsnetwork.com/encyclopedia/anime.php?id=6306", Title: "ANN"})
+	w.Portrayal["realism"] = Coding{Value: "realistic", Evidence: "His panic.", Source: 2, Locator: "episode 3"}
+	w.Portrayal["conditions"] = Coding{Values: []string{"paranoia"}, Locator: "=chapter 2"}
+	row := readCSV(t, w)[0]
+	for col, want := range map[string]string{
+		"realism_source":     "https://www.animenewsnetwork.com/encyclopedia/anime.php?id=6306",
+		"realism_locator":    "episode 3",
+		"realism_evidence":   "His panic.",
+		"conditions_source":  "",
+		"conditions_locator": "'=chapter 2", // neutralized like every cell
+		"recovery_source":    "",
+		"tone_locator":       "",
+		"coding_status":      "partial",
+	} {
+		if row[col] != want {
+			t.Errorf("%s = %q, want %q", col, row[col], want)
 		}
 	}
 }

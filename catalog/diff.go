@@ -14,6 +14,19 @@ type Field struct {
 	Label string // "Title", "Creators", "Realism"
 }
 
+// Citation says where a coding's evidence is, as the history and the CSV
+// read it: "source [2], episode 3", "source [2]", "episode 3", or "".
+func (c Coding) Citation() string {
+	var parts []string
+	if c.Source > 0 {
+		parts = append(parts, "source ["+strconv.Itoa(c.Source)+"]")
+	}
+	if c.Locator != "" {
+		parts = append(parts, c.Locator)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // FieldChange is a field whose text differs between two versions. The
 // texts are display text: codings by label, lists one item a line.
 type FieldChange struct {
@@ -60,6 +73,9 @@ func (cb *Codebook) FieldText(w *Work, key string) (text, evidence string) {
 		}
 		if c.Spoiler {
 			text += " [spoiler]"
+		}
+		if where := c.Citation(); where != "" {
+			text += " (" + where + ")"
 		}
 		return text, c.Evidence
 	}

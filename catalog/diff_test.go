@@ -6,6 +6,36 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// TestDiffCitation: a change of a coding's source or locator alone is a
+// change the history shows.
+func TestDiffCitation(t *testing.T) {
+	cb := DefaultCodebook()
+	base := Coding{Value: "realistic", Evidence: "He hides.", Source: 1, Locator: "episode 3"}
+	for _, tt := range []struct {
+		name string
+		new  Coding
+		want string // the new text, "" for no change
+	}{
+		{"same", base, ""},
+		{"source", Coding{Value: "realistic", Evidence: "He hides.", Source: 2, Locator: "episode 3"}, "Realistic (source [2], episode 3)"},
+		{"locator", Coding{Value: "realistic", Evidence: "He hides.", Source: 1, Locator: "episode 4"}, "Realistic (source [1], episode 4)"},
+		{"source dropped", Coding{Value: "realistic", Evidence: "He hides.", Locator: "episode 3"}, "Realistic (episode 3)"},
+		{"both dropped", Coding{Value: "realistic", Evidence: "He hides."}, "Realistic"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			old := &Work{ID: "w", Portrayal: Portrayal{"realism": base}}
+			new := &Work{ID: "w", Portrayal: Portrayal{"realism": tt.new}}
+			changes := cb.Diff(old, new)
+			switch {
+			case tt.want == "" && len(changes) != 0:
+				t.Errorf("Diff = %+v, want no change", changes)
+			case tt.want != "" && (len(changes) != 1 || changes[0].New != tt.want || changes[0].Old != "Realistic (source [1], episode 3)"):
+				t.Errorf("Diff = %+v, want one change to %q", changes, tt.want)
+			}
+		})
+	}
+}
+
 func TestDiff(t *testing.T) {
 	cb := DefaultCodebook()
 	old := &Work{ID: "w", Title: "Old", Medium: "manga", Year: 2001, Countries: []string{"JP"},
@@ -20,7 +50,7 @@ func TestDiff(t *testing.T) {
 		Portrayal: Portrayal{
 			"realism":    {Value: "realistic", Evidence: "He hides for years."},
 			"conditions": {Values: []string{}},
-			"recovery":   {Value: "gradual", Spoiler: true},
+			"recovery":   {Value: "gradual", Spoiler: true, Source: 1, Locator: "chapter 40"},
 		}}
 	var got []string
 	for _, c := range cb.Diff(old, new) {
@@ -31,6 +61,7 @@ func TestDiff(t *testing.T) {
 		"medium: Manga → Novel |  → ",
 		"countries: Japan → Japan\nSouth Korea |  → ",
 		"portrayal.realism: Realistic → Realistic | He hides. → He hides for years.",
+		"portrayal.recovery: Gradual [spoiler] → Gradual [spoiler] (source [1], chapter 40) |  → ",
 		"portrayal.conditions: Paranoia → (none) |  → ",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -17,6 +17,7 @@ const (
 	FacetHikikomoriGenders    = "hikikomori_genders"
 	FacetFemaleHikikomoriLead = "female_hikikomori_lead"
 	FacetDecade               = "decade"
+	FacetCodingStatus         = "coding_status" // coded, partial or uncoded (status.go)
 )
 
 // Facet describes one facet of the search API: its values in display
@@ -196,7 +197,14 @@ func (cb *Codebook) buildFacets() {
 			return v, err == nil
 		},
 	}
-	cb.facets = append(cb.facets, medium, countries, languages, genders, lead, decade)
+	// A work's coding status, so that a reader can keep to finished
+	// entries or a curator find the ones left to code. A query's words name
+	// none of its values: "coded" in a search is not a wish for them.
+	status := fixedFacet(FacetCodingStatus, "Coding status", codingStatusValues)
+	status.Derived = true
+	status.of = func(w *Work) []string { return []string{cb.CodingStatus(w)} }
+
+	cb.facets = append(cb.facets, medium, countries, languages, genders, lead, decade, status)
 	cb.facetIndex = make(map[string]int, len(cb.facets))
 	for i, f := range cb.facets {
 		cb.facetIndex[f.Name] = i

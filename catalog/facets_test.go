@@ -26,6 +26,8 @@ func TestParseFacetValue(t *testing.T) {
 		{FacetCountries, "JP", "JP", ""},
 		{FacetCountries, "XX", "", `unknown value "XX"`},
 		{FacetFemaleHikikomoriLead, "true", "true", ""},
+		{FacetCodingStatus, "uncoded", "uncoded", ""},
+		{FacetCodingStatus, "Not coded", "", `unknown value "Not coded"`},
 		{"colour", "red", "", `unknown value "red"`},
 	}
 	for _, tt := range tests {
@@ -66,6 +68,7 @@ func TestFacets(t *testing.T) {
 		{FacetHikikomoriGenders, []string{"male", "female"}, []string{"Male", "Female"}, true, nil},
 		{FacetFemaleHikikomoriLead, []string{"true"}, []string{"Yes"}, true, []string{"true", "false"}},
 		{FacetDecade, []string{"2000"}, []string{"2000s"}, true, []string{"990", "1980", "2000", "2010"}},
+		{FacetCodingStatus, []string{"partial"}, []string{"Partly coded"}, true, []string{"coded", "partial", "uncoded"}},
 	}
 	for _, tt := range tests {
 		f, ok := cb.Facet(tt.facet)
@@ -102,7 +105,7 @@ func TestFacets(t *testing.T) {
 	for _, f := range cb.Facets() {
 		names = append(names, f.Name)
 	}
-	if want := len(cb.Dimensions) + 6; len(names) != want {
+	if want := len(cb.Dimensions) + 7; len(names) != want {
 		t.Errorf("Facets() = %q, want %d", names, want)
 	}
 }

@@ -31,8 +31,8 @@ func TestDecoderProblems(t *testing.T) {
 			[]string{"line 2: characters.hikikomori: must be true or false, got string"}},
 		{"bad coding form", `{"id":"x","title":"X","medium":"manga","year":2008,"portrayal":{"realism":3}}`,
 			[]string{"line 2: portrayal.realism: must be a string, a list of strings or an object, got 3"}},
-		{"unknown field in coding", `{"id":"x","title":"X","medium":"manga","year":2008,"portrayal":{"realism":{"value":"mixed","source":"me"}}}`,
-			[]string{"line 2: portrayal.realism.source: unknown field"}},
+		{"unknown field in coding", `{"id":"x","title":"X","medium":"manga","year":2008,"portrayal":{"realism":{"value":"mixed","page":"me"}}}`,
+			[]string{"line 2: portrayal.realism.page: unknown field"}},
 		{"bad enum", `{"id":"x","title":"X","medium":"manga","year":2008,"portrayal":{"tone":"grim"}}`,
 			[]string{`line 2: portrayal.tone: "grim" is not a tone value of the codebook (one of serious, dramedy, comedic)`}},
 		{"missing required fields", `{"id":"x"}`,
@@ -132,6 +132,14 @@ func TestDecoderStrict(t *testing.T) {
 			[]string{"line 2: portrayal.conditions: each item must be a string, got number"}},
 		{"coding spoiler not a flag", `{` + work + `,"portrayal":{"recovery":{"value":"open","spoiler":"yes"}}}`,
 			[]string{"line 2: portrayal.recovery.spoiler: must be true or false, got string"}},
+		{"coding source not a number", `{` + work + `,"portrayal":{"realism":{"value":"mixed","source":"2"}}}`,
+			[]string{"line 2: portrayal.realism.source: must be a whole number, got string"}},
+		{"coding source zero", `{` + work + `,"portrayal":{"realism":{"value":"mixed","source":0}}}`,
+			[]string{"line 2: portrayal.realism.source: must be the number of one of the work's sources, counted from 1, got 0; leave it out to name none"}},
+		{"coding source past the sources", `{` + work + `,"sources":[{"url":"https://a.example/"},{"url":"https://b.example/"},{"url":"https://c.example/"}],"portrayal":{"realism":{"value":"mixed","source":4}}}`,
+			[]string{"line 2: portrayal.realism.source: must be the number of one of the work's 3 sources (1 to 3), got 4"}},
+		{"coding locator not text", `{` + work + `,"portrayal":{"realism":{"value":"mixed","locator":3}}}`,
+			[]string{"line 2: portrayal.realism.locator: must be a string, got number"}},
 		{"creators not a list", `{` + work + `,"creators":"x"}`, []string{"line 2: creators: must be a list, got string"}},
 		{"creator not an object", `{` + work + `,"creators":["x"]}`, []string{"line 2: creators: each item must be an object, got string"}},
 		{"country not a string", `{` + work + `,"countries":[1]}`, []string{"line 2: countries: each item must be a string, got number"}},
@@ -187,9 +195,17 @@ func TestCodingForms(t *testing.T) {
 		{"recovery", `{"value":"open","evidence":"Ep. 24","spoiler":true}`, `{"value":"open","evidence":"Ep. 24","spoiler":true}`,
 			Coding{Value: "open", Evidence: "Ep. 24", Spoiler: true}},
 		{"recovery_catalysts", `{"spoiler":true,"values":["family"]}`, `{"values":["family"],"spoiler":true}`, Coding{Values: []string{"family"}, Spoiler: true}},
+		{"realism", `{"value":"mixed","evidence":"The panic attacks.","source":2,"locator":"episode 3"}`,
+			`{"value":"mixed","evidence":"The panic attacks.","source":2,"locator":"episode 3"}`,
+			Coding{Value: "mixed", Evidence: "The panic attacks.", Source: 2, Locator: "episode 3"}},
+		{"realism", `{"locator":"ch. 4","value":"mixed"}`, `{"value":"mixed","locator":"ch. 4"}`, Coding{Value: "mixed", Locator: "ch. 4"}},
+		{"conditions", `{"values":["paranoia"],"source":1}`, `{"values":["paranoia"],"source":1}`, Coding{Values: []string{"paranoia"}, Source: 1}},
+		{"content_warnings", `{"values":[],"source":1}`, `{"values":[],"source":1}`, Coding{Values: []string{}, Source: 1}},
 	}
 	for _, tt := range tests {
-		line := `{"id":"x","title":"X","medium":"manga","year":2008,"portrayal":{"` + tt.dim + `":` + tt.in + `}}`
+		// Two sources, for the codings that name one by number.
+		line := `{"id":"x","title":"X","medium":"manga","year":2008,"sources":[{"url":"https://a.example/"},{"url":"https://b.example/"}],` +
+			`"portrayal":{"` + tt.dim + `":` + tt.in + `}}`
 		w, err := ParseWork([]byte(line), DefaultCodebook())
 		if err != nil {
 			t.Errorf("ParseWork(%s) = %v", tt.in, err)

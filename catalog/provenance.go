@@ -5,8 +5,8 @@ import "slices"
 // Provenance returns, for each portrayal dimension coded in the current
 // work (the work of the last of revs, which are one work's revisions
 // oldest first, as Store.Revisions returns them), the latest revision in
-// which that dimension's coding changed: its value or values, its evidence
-// or its spoiler flag. A revision that creates the work, or recreates it
+// which that dimension's coding changed: its value or values, its evidence,
+// its spoiler flag, or the source and locator of its evidence. A revision that creates the work, or recreates it
 // after a delete, changes every dimension it codes. A work whose last
 // revision deletes it has no provenance: nil.
 func Provenance(revs []Revision) map[string]Revision {
@@ -45,5 +45,5 @@ func (w *Work) coding(dim string) (Coding, bool) {
 // as empty differs from a single-valued one left empty.
 func (c Coding) equal(d Coding) bool {
 	return c.Value == d.Value && c.IsSet() == d.IsSet() && slices.Equal(c.Values, d.Values) &&
-		c.Evidence == d.Evidence && c.Spoiler == d.Spoiler
+		c.Evidence == d.Evidence && c.Spoiler == d.Spoiler && c.Source == d.Source && c.Locator == d.Locator
 }

@@ -45,6 +45,11 @@ func TestProvenance(t *testing.T) {
 			rev(1, "ann", Portrayal{"realism": realistic}),
 			rev(2, "bob", Portrayal{"realism": {Value: "realistic", Evidence: "He hides.", Spoiler: true}}),
 		}, map[string]string{"realism": "bob 2"}},
+		{"source alone changed, then locator alone", []Revision{
+			rev(1, "ann", Portrayal{"realism": realistic, "tone": {Value: "dark", Locator: "ch. 1"}}),
+			rev(2, "bob", Portrayal{"realism": {Value: "realistic", Evidence: "He hides.", Source: 1}, "tone": {Value: "dark", Locator: "ch. 1"}}),
+			rev(3, "cy", Portrayal{"realism": {Value: "realistic", Evidence: "He hides.", Source: 1}, "tone": {Value: "dark", Locator: "ch. 2"}}),
+		}, map[string]string{"realism": "bob 2", "tone": "cy 3"}},
 		{"a set's values changed, then coded empty", []Revision{
 			rev(1, "ann", Portrayal{"conditions": {Values: []string{"paranoia"}}, "realism": realistic}),
 			rev(2, "bob", Portrayal{"conditions": {Values: []string{"paranoia", "depression"}}, "realism": realistic}),

@@ -51,6 +51,7 @@ func TestStats(t *testing.T) {
 		"female_hikikomori_lead=false": "No 1 0/1",
 		"decade=2000":                  "2000s 1 1/0",
 		"decade=2010":                  "2010s 2 0/2",
+		"coding_status=partial":        "Partly coded 3 1/2",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)

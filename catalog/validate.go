@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -15,6 +16,9 @@ const (
 	maxText   = 10000 // synopsis, notes, evidence
 	maxString = 500   // titles, names, labels
 	maxList   = 200   // any repeated field
+	// maxLocator bounds a coding's locator: "episode 3", "chapter 12, p. 41",
+	// "01:12:30" — a place, not a second evidence text.
+	maxLocator = 100
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
@@ -132,10 +136,12 @@ func (v *validator) work(w *Work) {
 		v.text(f+".label", l.Label, false, maxString)
 		return l.URL
 	})
-	v.portrayal(w.Portrayal)
+	v.portrayal(w.Portrayal, len(w.Sources))
 }
 
-func (v *validator) portrayal(p Portrayal) {
+// portrayal checks the codings; sources is how many sources the work lists,
+// which a coding's source number must point into.
+func (v *validator) portrayal(p Portrayal, sources int) {
 	for id, c := range p {
 		f := "portrayal." + id
 		d := v.cb.Dimension(id)
@@ -144,6 +150,8 @@ func (v *validator) portrayal(p Portrayal) {
 			continue
 		}
 		v.text(f+".evidence", c.Evidence, false, maxText)
+		v.source(f+".source", c.Source, sources)
+		v.locator(f+".locator", c.Locator)
 		if d.Warning && c.Spoiler {
 			v.err.add(f+".spoiler", "must not be set: %s are never a spoiler, since readers want to know them in advance", strings.ToLower(d.Label))
 		}
@@ -163,6 +171,35 @@ func (v *validator) portrayal(p Portrayal) {
 			continue
 		}
 		v.strings(f, c.Values, func(field string, s string) { v.enum(field, id, s) })
+	}
+}
+
+// source checks a coding's source number, 1-based into the work's sources.
+func (v *validator) source(field string, n, sources int) {
+	switch {
+	case n == 0:
+	case sources == 0:
+		v.err.add(field, "must be the number of one of the work's sources, but the work lists none")
+	case sources == 1 && n != 1:
+		v.err.add(field, "must be 1, the number of the work's only source, got %d", n)
+	case n < 1 || n > sources:
+		v.err.add(field, "must be the number of one of the work's %d sources (1 to %d), got %d", sources, sources, n)
+	}
+}
+
+// locator checks a coding's locator: one short line, since it is shown
+// after the evidence and in a CSV cell.
+func (v *validator) locator(field, s string) {
+	switch {
+	case s == "":
+	case strings.TrimSpace(s) == "":
+		v.err.add(field, "is only white space")
+	case !utf8.ValidString(s):
+		v.err.add(field, "is not valid UTF-8")
+	case utf8.RuneCountInString(s) > maxLocator:
+		v.err.add(field, "is longer than %d characters", maxLocator)
+	case strings.ContainsFunc(s, unicode.IsControl):
+		v.err.add(field, "contains control characters (a locator is one line)")
 	}
 }
 

@@ -92,6 +92,19 @@ func TestValidate(t *testing.T) {
 		}, nil},
 		{"content warning without a spoiler flag", func(w *Work) { w.Portrayal["content_warnings"] = Coding{Values: []string{"suicide"}} }, nil},
 		{"other dimension may be a spoiler", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Spoiler: true} }, nil},
+		{"source and locator", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Source: 1, Locator: "episode 3"} }, nil},
+		{"locator without a source", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Locator: "chapter 12"} }, nil},
+		{"source past the sources", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Source: 2} }, []string{"portrayal.tone.source"}},
+		{"source negative", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Source: -1} }, []string{"portrayal.tone.source"}},
+		{"source without sources", func(w *Work) { w.Sources = nil; w.Portrayal["tone"] = Coding{Value: "serious", Source: 1} }, []string{"portrayal.tone.source"}},
+		{"locator too long", func(w *Work) {
+			w.Portrayal["tone"] = Coding{Value: "serious", Locator: strings.Repeat("é", maxLocator+1)}
+		}, []string{"portrayal.tone.locator"}},
+		{"locator at the limit", func(w *Work) {
+			w.Portrayal["tone"] = Coding{Value: "serious", Locator: strings.Repeat("é", maxLocator)}
+		}, nil},
+		{"locator with a newline", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Locator: "episode 3\nscene 2"} }, []string{"portrayal.tone.locator"}},
+		{"locator blank", func(w *Work) { w.Portrayal["tone"] = Coding{Value: "serious", Locator: "  "} }, []string{"portrayal.tone.locator"}},
 		{"empty single value", func(w *Work) { w.Portrayal["tone"] = Coding{} }, []string{"portrayal.tone"}},
 		{"every problem at once", func(w *Work) { w.ID = ""; w.Title = ""; w.Medium = "opera"; w.Year = 1066; w.EndYear = 0 },
 			[]string{"id", "medium", "title", "year"}},
@@ -146,6 +159,22 @@ func ExampleValidationError_Problems() {
 	// Output:
 	// medium: "opera" is not a medium value of the codebook (one of anime_series, anime_film, manga, light_novel, novel, live_action_film, tv_drama, documentary, video_game, other)
 	// year: must be between 1900 and 2027, got 1850
+}
+
+// TestValidateSourceMessage: an out-of-range source number is explained by
+// the work's own count of sources.
+func TestValidateSourceMessage(t *testing.T) {
+	w := validWork()
+	w.Sources = append(w.Sources, Source{URL: "https://b.example/"}, Source{URL: "https://c.example/"})
+	w.Portrayal["realism"] = Coding{Value: "realistic", Source: 4, Locator: "episode 3"}
+	var ve *ValidationError
+	if !errors.As(w.Validate(DefaultCodebook()), &ve) {
+		t.Fatal("Validate() = nil, want a *ValidationError")
+	}
+	const want = "must be the number of one of the work's 3 sources (1 to 3), got 4"
+	if got := ve.Fields["portrayal.realism.source"]; got != want {
+		t.Errorf("Validate() says %q for portrayal.realism.source, want %q", got, want)
+	}
 }
 
 // TestValidateWarningSpoilerMessage: the error for a content warning marked

@@ -77,13 +77,20 @@ type Portrayal map[string]Coding
 //
 // In JSON a coding is written in the shortest form that keeps everything:
 // "realistic" or ["paranoia"] when it has no evidence and no spoiler flag,
-// otherwise {"value": "realistic", "evidence": "…", "spoiler": true}
-// (or "values" for a set). Both forms are read.
+// otherwise {"value": "realistic", "evidence": "…", "spoiler": true,
+// "source": 2, "locator": "episode 3"} (or "values" for a set). Both forms
+// are read.
 type Coding struct {
 	Value    string   // single-valued dimensions
 	Values   []string // set dimensions; non-nil when coded, even if empty
 	Evidence string   // what in the work shows it: episode, chapter, scene
 	Spoiler  bool     // the value gives the plot away (recovery always does; see Dimension.Spoiler)
+	// Source is the 1-based number of the work's source that backs the
+	// coding (2 is Sources[1], shown as footnote [2]); 0 names none.
+	Source int
+	// Locator says where in the work or the source the evidence is:
+	// "episode 3", "chapter 12", "p. 41", "01:12:30".
+	Locator string
 }
 
 // IsSet reports whether the coding is of a set dimension.
@@ -105,11 +112,14 @@ type codingObject struct {
 	Values   []string `json:"values,omitempty"`
 	Evidence string   `json:"evidence,omitempty"`
 	Spoiler  bool     `json:"spoiler,omitempty"`
+	// Source is a pointer so that an explicit 0 is told from no source.
+	Source  *int   `json:"source,omitempty"`
+	Locator string `json:"locator,omitempty"`
 }
 
 // MarshalJSON writes the short form where it loses nothing.
 func (c Coding) MarshalJSON() ([]byte, error) {
-	if c.Evidence == "" && !c.Spoiler {
+	if c.Evidence == "" && !c.Spoiler && c.Source == 0 && c.Locator == "" {
 		if b, ok := appendPlainCoding(nil, c); ok {
 			return b, nil
 		}
@@ -118,7 +128,10 @@ func (c Coding) MarshalJSON() ([]byte, error) {
 		}
 		return json.Marshal(c.Value)
 	}
-	o := codingObject{Evidence: c.Evidence, Spoiler: c.Spoiler}
+	o := codingObject{Evidence: c.Evidence, Spoiler: c.Spoiler, Locator: c.Locator}
+	if c.Source != 0 {
+		o.Source = &c.Source
+	}
 	if c.IsSet() {
 		// An empty set must still say "values", so it is written by hand
 		// rather than through omitempty.
@@ -214,7 +227,13 @@ func (c *Coding) UnmarshalJSON(data []byte) error {
 				c.Values = []string{}
 			}
 		}
-		c.Evidence, c.Spoiler = o.Evidence, o.Spoiler
+		if o.Source != nil {
+			if *o.Source < 1 {
+				return &fieldError{field: "source", err: fmt.Errorf("must be the number of one of the work's sources, counted from 1, got %d; leave it out to name none", *o.Source)}
+			}
+			c.Source = *o.Source
+		}
+		c.Evidence, c.Spoiler, c.Locator = o.Evidence, o.Spoiler, o.Locator
 		return nil
 	default:
 		return fmt.Errorf("must be %s, got %s", kindName(codingType), truncate(string(data), 20))

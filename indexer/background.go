@@ -116,6 +116,26 @@ func (p *Pending) Search(ctx context.Context, q Query) (*Result, error) {
 	return ix.Search(ctx, q)
 }
 
+// Crosstab tabulates the open index (see Index.Crosstab); before, why
+// there is none, as Search.
+func (p *Pending) Crosstab(ctx context.Context, q Query, row, col string) (*Crosstab, error) {
+	ix, err := p.index()
+	if ix == nil {
+		return nil, err
+	}
+	return ix.Crosstab(ctx, q, row, col)
+}
+
+// Seq is the open index's change sequence (Index.Seq), and 0 before it
+// opens: nothing is counted then, so no cache keeps a count under it.
+func (p *Pending) Seq() int64 {
+	ix, _ := p.index()
+	if ix == nil {
+		return 0
+	}
+	return ix.Seq()
+}
+
 // CatchUp catches the open index up; before, there is nothing to do: the
 // opening catches up last.
 func (p *Pending) CatchUp(ctx context.Context) (int, error) {

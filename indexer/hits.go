@@ -88,6 +88,9 @@ func (ix *Index) hit(snap *snapshot, st *state, o uint32, ht *highlightTerms, sy
 			h.Portrayal[dim.ID] = catalog.Coding{Value: vs[0]}
 		}
 	}
+	if vs := st.valuesOf(o, catalog.FacetCodingStatus); len(vs) > 0 {
+		h.CodingStatus = vs[0]
+	}
 	if ht != nil {
 		h.Highlights = ix.highlights(doc, st, o, &h, ht)
 	}

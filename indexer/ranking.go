@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/komoru/komoru/catalog"
 )
 
 // A rule splits a bucket of equally ranked works into smaller buckets,
@@ -26,13 +27,15 @@ type bucket struct {
 
 // rankingRules are applied in turn, each inside the buckets of the one
 // before; id order decides inside the last buckets. Meilisearch's default
-// order, less its sort rule (a sort other than relevance replaces them all).
+// order, less its sort rule (a sort other than relevance replaces them all),
+// and then komoru's own tie-break, coding.
 var rankingRules = []rule{
 	{"words", (*ranker).words},
 	{"typo", (*ranker).typo},
 	{"proximity", (*ranker).proximity},
 	{"attribute", (*ranker).attribute},
 	{"exactness", (*ranker).exactness},
+	{"coding", (*ranker).coding},
 }
 
 // Bounds on the rules that read documents: a bucket larger than this is
@@ -233,6 +236,30 @@ func (r *ranker) exactness(b *roaring.Bitmap) ([]bucket, error) {
 		if !part.IsEmpty() {
 			out = append(out, bucket{part, k})
 		}
+	}
+	return out, nil
+}
+
+// coding ranks coded works before partly coded ones before works not coded
+// yet, among works the text rules tie: an entry still to be coded should not
+// stand level with a finished one, yet a better text match still wins. Its
+// value is the status's place in the coding_status facet's display order
+// (0 coded, 1 partial, 2 uncoded). It reads the facet's bitmaps, so it costs
+// one intersection per status.
+func (r *ranker) coding(b *roaring.Bitmap) ([]bucket, error) {
+	var out []bucket
+	rest := b
+	for i, c := range r.st.facets[catalog.FacetCodingStatus] {
+		part := roaring.And(rest, r.st.values[c].bm)
+		if part.IsEmpty() {
+			continue
+		}
+		out = append(out, bucket{part, i})
+		rest = roaring.AndNot(rest, part)
+	}
+	if !rest.IsEmpty() {
+		// Not reached: every work has a status. Kept last, not lost.
+		out = append(out, bucket{rest, len(r.st.facets[catalog.FacetCodingStatus])})
 	}
 	return out, nil
 }

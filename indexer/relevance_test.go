@@ -148,15 +148,17 @@ func TestRelevance(t *testing.T) {
 
 // TestRankingRulesMatter removes each ranking rule in turn: every case
 // written for that rule must then fail (the case tests the rule), and each
-// rule but words has such cases (the rule is tested).
+// rule but words has such cases (the rule is tested). The coding rule is
+// left to TestCodingTieBreak: every shipped work is coded, so no query on
+// the shipped catalog can show it.
 func TestRankingRulesMatter(t *testing.T) {
 	ix := openShipped(t)
 	cases := loadRelevanceCases(t)
 	all := rankingRules
 	t.Cleanup(func() { rankingRules = all })
 	for i, r := range all {
-		if r.name == "words" {
-			continue // one bucket while every word is required
+		if r.name == "words" || r.name == "coding" {
+			continue // one bucket while every word is required; see above
 		}
 		rankingRules = slices.Delete(slices.Clone(all), i, i+1)
 		ix.DropCaches() // results ranked by the whole list
@@ -204,7 +206,7 @@ func TestExplain(t *testing.T) {
 				t.Errorf("%s: step %+v: bucket outside 0..of", h.ID, s)
 			}
 		}
-		if want := []string{"words", "typo", "proximity", "attribute", "exactness"}; !slices.Equal(rules, want) {
+		if want := []string{"words", "typo", "proximity", "attribute", "exactness", "coding"}; !slices.Equal(rules, want) {
 			t.Errorf("%s: rules %v, want %v", h.ID, rules, want)
 		}
 		// The works titled exactly "Hikikomori" come first, in exactness's
@@ -223,6 +225,50 @@ func TestExplain(t *testing.T) {
 				t.Errorf("%+v: %s has ranking %+v, want none", q, h.ID, h.Ranking)
 			}
 		}
+	}
+}
+
+// TestCodingTieBreak: among works the text rules tie, coded ones rank
+// before partly coded ones before works not coded yet, which explain shows
+// as the coding rule's buckets; without the rule, id order decides.
+func TestCodingTieBreak(t *testing.T) {
+	ix, _, _ := openTestIndex(t, loadWorks(t, "testdata/search/status/works.jsonl"))
+	ctx := context.Background()
+	search := func() []string {
+		t.Helper()
+		res, err := ix.Search(ctx, Query{Text: "closed door", Typo: true, Explain: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			last := h.Ranking[len(h.Ranking)-1]
+			got = append(got, fmt.Sprintf("%s %s %s %d/%d=%d", h.ID, h.CodingStatus, last.Rule, last.Bucket, last.Of, last.Value))
+		}
+		return got
+	}
+	want := []string{
+		"c-door-coded coded coding 0/3=0",
+		"b-door-partial partial coding 1/3=1",
+		"a-door-uncoded uncoded coding 2/3=2",
+		"d-elsewhere-coded coded coding 0/1=0", // ranked lower by the text rules, alone in its bucket
+	}
+	if got := search(); !slices.Equal(got, want) {
+		t.Errorf("ranked = %q, want %q", got, want)
+	}
+
+	all := rankingRules
+	t.Cleanup(func() { rankingRules = all })
+	rankingRules = all[:len(all)-1]
+	ix.DropCaches()
+	want = []string{
+		"a-door-uncoded uncoded exactness 0/1=3",
+		"b-door-partial partial exactness 0/1=3",
+		"c-door-coded coded exactness 0/1=3",
+		"d-elsewhere-coded coded exactness 0/1=2",
+	}
+	if got := search(); !slices.Equal(got, want) {
+		t.Errorf("without the coding rule, ranked = %q, want %q (id order in the tie)", got, want)
 	}
 }
 

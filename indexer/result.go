@@ -23,6 +23,10 @@ type Hit struct {
 	Medium        string
 	Year          int
 	Portrayal     catalog.Portrayal
+	// CodingStatus is the work's coding status (catalog.StatusCoded,
+	// StatusPartial or StatusUncoded): Portrayal cannot tell it, as it
+	// leaves out a set coded as empty.
+	CodingStatus string
 	// Highlights says why the hit matched: it maps each kind of text the
 	// query matched (HighlightTitle, HighlightSynopsis, HighlightAltTitles,
 	// HighlightNames, HighlightTopics, HighlightEvidence) to the texts or

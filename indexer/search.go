@@ -38,38 +38,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (_ *Result, err error) {
 		return r.copy(), nil
 	}
 
-	// base: alive, matching the text and the year range; the filters
-	// come on top of it, one facet at a time.
-	base := st.alive.Clone()
-	tq := parseText(q.Text)
-	var tm *textMatch
-	if !tq.empty() {
-		var err error
-		if tm, err = ix.matchText(ctx, snap, tq, q.Typo, st.alive, q.Matching == MatchingLast); err != nil {
-			return nil, err
-		}
-		base.And(tm.all)
+	m, err := ix.matchWorks(ctx, snap, st, q)
+	if err != nil {
+		return nil, err
 	}
-	if q.YearFrom > 0 || q.YearTo > 0 {
-		base.And(st.yearRange(q.YearFrom, q.YearTo))
-	}
-	filters := map[string]*roaring.Bitmap{}
-	for f, vs := range q.Filters {
-		if len(vs) == 0 {
-			continue
-		}
-		bms := make([]*roaring.Bitmap, 0, len(vs))
-		for _, v := range vs {
-			if c, ok := st.codeOf[f][v]; ok {
-				bms = append(bms, st.values[c].bm)
-			}
-		}
-		filters[f] = roaring.FastOr(bms...)
-	}
-	res := base.Clone()
-	for _, fb := range filters {
-		res.And(fb)
-	}
+	base, res, filters, tm := m.base, m.res, m.filters, m.text
 	total := int(res.GetCardinality())
 
 	out := &Result{Total: total, Page: q.Page, Size: q.Size}
@@ -108,6 +81,50 @@ func (ix *Index) Search(ctx context.Context, q Query) (_ *Result, err error) {
 	}
 	snap.resultCache.put(key, out, 1, resultCacheEntries)
 	return out.copy(), nil
+}
+
+// matched is the works of a query: base (alive, matching the text and
+// the year range), res (base narrowed by every filter: the result) and
+// what they were made of.
+type matched struct {
+	base, res *roaring.Bitmap
+	filters   map[string]*roaring.Bitmap // facet → its values' works, ORed
+	text      *textMatch                 // nil without text
+}
+
+// matchWorks finds the works of q, which has its defaults set; Search and
+// Crosstab share it, so that a crosstab covers exactly a search's works.
+func (ix *Index) matchWorks(ctx context.Context, snap *snapshot, st *state, q Query) (matched, error) {
+	// The filters come on top of base, one facet at a time.
+	m := matched{base: st.alive.Clone(), filters: map[string]*roaring.Bitmap{}}
+	if tq := parseText(q.Text); !tq.empty() {
+		tm, err := ix.matchText(ctx, snap, tq, q.Typo, st.alive, q.Matching == MatchingLast)
+		if err != nil {
+			return matched{}, err
+		}
+		m.base.And(tm.all)
+		m.text = tm
+	}
+	if q.YearFrom > 0 || q.YearTo > 0 {
+		m.base.And(st.yearRange(q.YearFrom, q.YearTo))
+	}
+	for f, vs := range q.Filters {
+		if len(vs) == 0 {
+			continue
+		}
+		bms := make([]*roaring.Bitmap, 0, len(vs))
+		for _, v := range vs {
+			if c, ok := st.codeOf[f][v]; ok {
+				bms = append(bms, st.values[c].bm)
+			}
+		}
+		m.filters[f] = roaring.FastOr(bms...)
+	}
+	m.res = m.base.Clone()
+	for _, fb := range m.filters {
+		m.res.And(fb)
+	}
+	return m, nil
 }
 
 // copy is a result whose slices are the caller's to change: a cached

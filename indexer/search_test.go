@@ -238,7 +238,8 @@ func TestHitFields(t *testing.T) {
 		Portrayal: catalog.Portrayal{
 			"realism": {Value: "realistic"}, "tone": {Value: "dramedy"}, "recovery": {Value: "cyclical"},
 			"conditions": {Values: []string{"social_anxiety", "paranoia"}},
-		}}
+		},
+		CodingStatus: catalog.StatusPartial}
 	h.Highlights = nil
 	if diff := cmp.Diff(want, h); diff != "" {
 		t.Errorf("hit (-want +got):\n%s", diff)

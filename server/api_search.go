@@ -40,6 +40,7 @@ type hitJSON struct {
 	Medium        string              `json:"medium"`
 	Year          int                 `json:"year"`
 	Portrayal     catalog.Portrayal   `json:"portrayal"`
+	CodingStatus  string              `json:"coding_status"` // coded, partial or uncoded
 	Highlights    map[string][]string `json:"highlights,omitempty"`
 	// Ranking is there with explain=true: where each ranking rule put
 	// the hit, as Meilisearch's ranking score details tell it.
@@ -93,7 +94,7 @@ func (s *Server) apiSearch(c *gin.Context) error {
 			p = catalog.Portrayal{}
 		}
 		out.Hits = append(out.Hits, hitJSON{ID: h.ID, Title: h.Title, OriginalTitle: h.OriginalTitle,
-			Medium: h.Medium, Year: h.Year, Portrayal: p, Highlights: h.Highlights, Ranking: rankingJSON(h.Ranking)})
+			Medium: h.Medium, Year: h.Year, Portrayal: p, CodingStatus: h.CodingStatus, Highlights: h.Highlights, Ranking: rankingJSON(h.Ranking)})
 	}
 	for _, f := range res.Facets {
 		vals := make([]facetValueJSON, 0, len(f.Values))

@@ -258,7 +258,7 @@ func TestAPISearchExplain(t *testing.T) {
 			}
 			rules = append(rules, st["rule"].(string))
 		}
-		if want := []string{"words", "typo", "proximity", "attribute", "exactness"}; !slices.Equal(rules, want) {
+		if want := []string{"words", "typo", "proximity", "attribute", "exactness", "coding"}; !slices.Equal(rules, want) {
 			t.Errorf("hit %v: rules %v, want %v", hit.(map[string]any)["id"], rules, want)
 		}
 	}

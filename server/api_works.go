@@ -23,11 +23,12 @@ type derivedJSON struct {
 	HikikomoriGenders    []string `json:"hikikomori_genders"`
 	FemaleHikikomoriLead bool     `json:"female_hikikomori_lead"`
 	Decade               int      `json:"decade"`
+	CodingStatus         string   `json:"coding_status"` // coded, partial or uncoded
 }
 
 // newWorkResponse is the API's view of a work's current revision: what GET
 // answers and what a curator's save answers with.
-func newWorkResponse(rev catalog.Revision) workResponse {
+func newWorkResponse(cb *catalog.Codebook, rev catalog.Revision) workResponse {
 	w := rev.Work
 	genders := w.HikikomoriGenders()
 	if genders == nil {
@@ -37,7 +38,8 @@ func newWorkResponse(rev catalog.Revision) workResponse {
 		Work:      w,
 		Revision:  rev.Number,
 		UpdatedAt: rev.Time,
-		Derived:   derivedJSON{HikikomoriGenders: genders, FemaleHikikomoriLead: w.FemaleHikikomoriLead(), Decade: w.Decade()},
+		Derived: derivedJSON{HikikomoriGenders: genders, FemaleHikikomoriLead: w.FemaleHikikomoriLead(), Decade: w.Decade(),
+			CodingStatus: cb.CodingStatus(w)},
 	}
 }
 
@@ -52,7 +54,7 @@ func (s *Server) apiGetWork(c *gin.Context) error {
 		c.Status(http.StatusNotModified)
 		return nil
 	}
-	c.JSON(http.StatusOK, newWorkResponse(rev))
+	c.JSON(http.StatusOK, newWorkResponse(s.cb, rev))
 	return nil
 }
 

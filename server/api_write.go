@@ -115,7 +115,7 @@ func (s *Server) apiCreateWork(c *gin.Context) error {
 	}
 	c.Header("Location", workURL(w.ID))
 	c.Header("ETag", etag(sv.Revision.Number))
-	c.JSON(http.StatusCreated, newWorkResponse(sv.Revision))
+	c.JSON(http.StatusCreated, newWorkResponse(s.cb, sv.Revision))
 	return nil
 }
 
@@ -137,7 +137,7 @@ func (s *Server) apiUpdateWork(c *gin.Context) error {
 		return s.proposed(c, sv.Proposal)
 	}
 	c.Header("ETag", etag(sv.Revision.Number))
-	c.JSON(http.StatusOK, newWorkResponse(sv.Revision))
+	c.JSON(http.StatusOK, newWorkResponse(s.cb, sv.Revision))
 	return nil
 }
 

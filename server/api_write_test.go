@@ -69,7 +69,7 @@ func TestAPICreateWork(t *testing.T) {
 		t.Fatalf("curator POST: %d, Location %q, ETag %q: %s", rec.Code, rec.Header().Get("Location"), rec.Header().Get("ETag"), rec.Body)
 	}
 	created := decodeJSON[workResponse](t, rec)
-	if created.Revision != 1 || created.Work.Title != "The Quillwort Room" || created.Derived.Decade != 2000 {
+	if created.Revision != 1 || created.Work.Title != "The Quillwort Room" || created.Derived.Decade != 2000 || created.Derived.CodingStatus != st.store.Codebook().CodingStatus(created.Work) {
 		t.Errorf("curator POST body = %+v", created)
 	}
 	if ids := st.searchIDs(t, "quillwort"); !cmp.Equal(ids, []string{"quillwort-novel"}) {
@@ -570,5 +570,36 @@ func TestAPIEvidenceRequired(t *testing.T) {
 	f := res.Error.Fields
 	if f["work.portrayal.realism.evidence"] == "" || f["note"] == "" || f["work.portrayal.recovery.evidence"] != "" {
 		t.Errorf("fields = %v; want realism's evidence and the note named, recovery \"none\" exempt", f)
+	}
+}
+
+// TestAPIEvidenceSource: a coding's source and locator are taken by a
+// write and given back by a read; a source number outside the work's
+// sources is a 422 naming the field.
+func TestAPIEvidenceSource(t *testing.T) {
+	st := newSite(t)
+	token := st.token(t, st.user(t, "cora", catalog.RoleCurator))
+	work := `{"id": "cited-coding-manga", "title": "Cited Coding", "medium": "manga", "year": 2020,
+		"sources": [{"url": "https://a.example/", "title": "A"}, {"url": "https://b.example/", "title": "B"}],
+		"portrayal": {"realism": {"value": "realistic", "evidence": "Her panic.", "source": SOURCE, "locator": "chapter 3"}}}`
+	rec := st.do(t, req{method: "POST", url: "/api/v1/works", bearer: token, body: writeBody(strings.Replace(work, "SOURCE", "3", 1), "new")})
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("POST with source 3 of 2: %d, want 422; %s", rec.Code, rec.Body)
+	}
+	if got, want := apiErrorOf(t, rec).Fields["work.portrayal.realism.source"], "must be the number of one of the work's 2 sources (1 to 2), got 3"; got != want {
+		t.Errorf("work.portrayal.realism.source: %q, want %q", got, want)
+	}
+	rec = st.do(t, req{method: "POST", url: "/api/v1/works", bearer: token, body: writeBody(strings.Replace(work, "SOURCE", "2", 1), "new")})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("POST with source 2: %d; %s", rec.Code, rec.Body)
+	}
+	code, got := st.getWork(t, "cited-coding-manga")
+	want := catalog.Coding{Value: "realistic", Evidence: "Her panic.", Source: 2, Locator: "chapter 3"}
+	if code != http.StatusOK || !cmp.Equal(got.Work.Portrayal["realism"], want) {
+		t.Errorf("GET = %d, realism %+v; want %+v", code, got.Work.Portrayal["realism"], want)
+	}
+	raw := st.do(t, req{method: "GET", url: workURL("cited-coding-manga")}).Body.String()
+	if !strings.Contains(raw, `"source":2,"locator":"chapter 3"`) {
+		t.Errorf("GET body lacks the source and locator: %s", raw)
 	}
 }

@@ -110,7 +110,8 @@ func parseWorkForm(form url.Values, cb *catalog.Codebook) (workForm, error) {
 		values := slices.DeleteFunc(slices.Clone(form[name]), func(v string) bool { return v == "" })
 		// A warning dimension is never a spoiler, whatever the form says
 		// (it shows no box for it).
-		c := catalog.Coding{Evidence: text(form.Get(name + ".evidence")), Spoiler: !d.Warning && (d.Spoiler || form.Get(name+".spoiler") != "")}
+		c := catalog.Coding{Evidence: text(form.Get(name + ".evidence")), Spoiler: !d.Warning && (d.Spoiler || form.Get(name+".spoiler") != ""),
+			Source: sourceNumber(form.Get(name + ".source")), Locator: line(form.Get(name + ".locator"))}
 		coded := len(values) > 0
 		switch {
 		case !d.Multi && coded:
@@ -126,7 +127,7 @@ func parseWorkForm(form url.Values, cb *catalog.Codebook) (workForm, error) {
 				w.Portrayal = catalog.Portrayal{}
 			}
 			w.Portrayal[d.ID] = c
-		case c.Evidence != "" || (c.Spoiler && !d.Spoiler):
+		case c.Evidence != "" || c.Source != 0 || c.Locator != "" || (c.Spoiler && !d.Spoiler):
 			f.Loose[d.ID] = c
 		}
 	}
@@ -137,6 +138,20 @@ func parseWorkForm(form url.Values, cb *catalog.Codebook) (workForm, error) {
 		}
 	}
 	return f, nil
+}
+
+// sourceNumber reads a coding's source as the form's select sends it: ""
+// for none, else a number of the work's sources. Anything else, which no
+// page of komoru sends, becomes -1, for validation to refuse by name.
+func sourceNumber(v string) int {
+	if v = strings.TrimSpace(v); v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return -1
+	}
+	return n
 }
 
 // formRow is one repeated row as posted: field → value.
@@ -341,7 +356,7 @@ func (f *workForm) problems(cb *catalog.Codebook) map[string]string {
 		_, loose := f.Loose[d.ID]
 		switch {
 		case loose:
-			out[name] = "choose a value, or clear the evidence and the spoiler box"
+			out[name] = "choose a value, or clear the evidence, the source, the locator and the spoiler box"
 		case coded && d.Multi && f.Empty[d.ID] && len(c.Values) > 0:
 			out[name] = "tick values or “none of these”, not both"
 		}

@@ -102,7 +102,10 @@ type dimensionInput struct {
 	None                  choice // sets: "none of these" (coded empty)
 	Order                 string // a set's values in the work's order
 	Evidence, Spoiler     control
-	Exempt                string // the values that need no evidence, by label
+	// Source picks which of the work's sources backs the coding, by its
+	// number in the Sources list; Locator says where the evidence is.
+	Source, Locator control
+	Exempt          string // the values that need no evidence, by label
 }
 
 type choice struct {
@@ -475,9 +478,34 @@ func (s *Server) dimensionInput(b *formErrors, f *workForm, d *catalog.Dimension
 	default:
 		di.Evidence.Hint += " Required."
 	}
+	di.Source = b.control(name+".source", d.Label+": source", strconv.Itoa(c.Source))
+	di.Source.Type, di.Source.Label, di.Source.Options = "select", "Source", sourceOptions(f.Work.Sources, c.Source)
+	di.Source.Hint = "Which of the work's sources backs it, by its number in Sources below (a source added in this edit is listed once the form is saved or shown again)."
+	di.Locator = b.control(name+".locator", d.Label+": locator", c.Locator)
+	di.Locator.Label, di.Locator.Hint = "Where", "Episode, chapter, page or timestamp: episode 3, ch. 12, p. 41, 01:12:30."
 	di.Spoiler = control{Type: "checkbox", Name: name + ".spoiler", ID: fieldID(name + ".spoiler"),
 		Value: "on", Label: "This gives the plot away (a spoiler)", Checked: c.Spoiler || d.Spoiler}
 	return di
+}
+
+// sourceOptions lists a work's sources for a coding's source select, each
+// by its number and title ("[2] Anime News Network"), after "none". A
+// number past the list, which validation refuses, stays selectable so that
+// the form shows what was sent.
+func sourceOptions(sources []catalog.Source, selected int) []option {
+	opts := []option{{Value: "", Label: "None named", Selected: selected == 0}}
+	for i, src := range sources {
+		label := src.Title
+		if label == "" {
+			label = src.URL
+		}
+		n := i + 1
+		opts = append(opts, option{Value: strconv.Itoa(n), Label: "[" + strconv.Itoa(n) + "] " + label, Selected: n == selected})
+	}
+	if selected < 0 || selected > len(sources) {
+		opts = append(opts, option{Value: strconv.Itoa(selected), Label: "[" + strconv.Itoa(selected) + "] (no such source)", Selected: true})
+	}
+	return opts
 }
 
 // rowSet builds a repeated field: n rows of the work, two blank ones after

@@ -145,6 +145,7 @@ func newWorkForm(t *testing.T, st *site, cookie *http.Cookie) url.Values {
 		"synopsis":          "A woman who has not left her room in three years\r\nwrites letters to the girl downstairs.",
 		"notes":             "End year from the publisher.",
 		"portrayal.realism": "realistic", "portrayal.realism.evidence": "Chapter 3 lingers on her shame at the door.",
+		"portrayal.realism.source": "1", "portrayal.realism.locator": "chapter 3",
 		"portrayal.recovery":            "none", // exempt: no evidence
 		"portrayal.conditions.evidence": "Her panic at the doorbell in chapter 1.", "portrayal.conditions.spoiler": "on",
 		"portrayal.content_warnings.none": "on",
@@ -165,7 +166,7 @@ var theRoomUpstairs = catalog.Work{
 	Synopsis:   "A woman who has not left her room in three years\nwrites letters to the girl downstairs.",
 	Characters: []catalog.Character{{Name: "Haru", Gender: "female", Role: "protagonist", Hikikomori: true}},
 	Portrayal: catalog.Portrayal{
-		"realism":          {Value: "realistic", Evidence: "Chapter 3 lingers on her shame at the door."},
+		"realism":          {Value: "realistic", Evidence: "Chapter 3 lingers on her shame at the door.", Source: 1, Locator: "chapter 3"},
 		"recovery":         {Value: "none", Spoiler: true},
 		"conditions":       {Values: []string{"social_anxiety", "depression"}, Evidence: "Her panic at the doorbell in chapter 1.", Spoiler: true},
 		"content_warnings": {Values: []string{}},
@@ -199,6 +200,47 @@ func TestEditCreate(t *testing.T) {
 	if ids := st.searchIDs(t, "room upstairs"); !slices.Contains(ids, "the-room-upstairs-manga") {
 		t.Errorf("search for the new title finds %v", ids)
 	}
+}
+
+// TestEditSourceAndLocator: a coding's source is a select of the work's
+// sources by number and title, and its locator a text input; both come
+// back as saved, and the work page shows them as a footnote and a place.
+func TestEditSourceAndLocator(t *testing.T) {
+	st := newSite(t)
+	cookie := st.session(t, st.user(t, "cora", catalog.RoleCurator))
+	if code, _, body := st.post(t, "/works/new", newWorkForm(t, st, cookie), cookie); code != http.StatusSeeOther {
+		t.Fatalf("POST /works/new = %d\n%s", code, problemsOf(body))
+	}
+	rec := st.do(t, req{method: "GET", url: "/works/the-room-upstairs-manga/edit", cookie: cookie})
+	page := rec.Body.String()
+	wantInOrder(t, "the edit form", page, []string{
+		`<select id="f-portrayal-realism-source" name="portrayal.realism.source"`,
+		`<option value="">None named</option><option value="1" selected>[1] Publisher page</option></select>`,
+		`<input type="text" id="f-portrayal-realism-locator" name="portrayal.realism.locator" value="chapter 3"`,
+		`<select id="f-portrayal-tone-source" name="portrayal.tone.source"`,
+		`<option value="" selected>None named</option><option value="1">[1] Publisher page</option></select>`,
+	})
+	f := formValues(t, page, "edit-form")
+	if f.Get("portrayal.realism.source") != "1" || f.Get("portrayal.realism.locator") != "chapter 3" || f.Get("portrayal.tone.source") != "" {
+		t.Errorf("form values: source %q, locator %q, tone's source %q", f.Get("portrayal.realism.source"), f.Get("portrayal.realism.locator"), f.Get("portrayal.tone.source"))
+	}
+	// A second source, then the coding moved to it and to another place.
+	f.Set("sources[1].url", "https://example.org/review")
+	f.Set("sources[1].title", "A review")
+	f.Set("portrayal.realism.source", "2")
+	f.Set("portrayal.realism.locator", "chapter 4, p. 12")
+	f.Set("note", "Evidence from the review.")
+	if code, _, body := st.post(t, "/works/the-room-upstairs-manga/edit", f, cookie); code != http.StatusSeeOther {
+		t.Fatalf("POST edit = %d\n%s", code, problemsOf(body))
+	}
+	if got := st.current(t, "the-room-upstairs-manga").Work.Portrayal["realism"]; got.Source != 2 || got.Locator != "chapter 4, p. 12" {
+		t.Errorf("saved realism = %+v, want source 2 at chapter 4, p. 12", got)
+	}
+	work := st.do(t, req{method: "GET", url: "/works/the-room-upstairs-manga"}).Body.String()
+	wantInOrder(t, "the work page", work, []string{
+		`<p class="evidence">Chapter 3 lingers on her shame at the door. <span class="locator">(chapter 4, p. 12)</span><sup class="footnote"><a href="#source-2" title="A review"><span class="sr-only">source </span>[2]</a></sup></p>`,
+		`<li id="source-2"><span class="source-number" aria-hidden="true">[2]</span> <a href="https://example.org/review" rel="noopener noreferrer">A review</a></li>`,
+	})
 }
 
 // TestEditRoundTrip: every shipped work's edit form, saved as it comes,
@@ -266,6 +308,10 @@ func TestEditProblems(t *testing.T) {
 		{"values and none", nhk, map[string]string{"portrayal.family_dynamics.none": "on"}, nil, "f-portrayal-family_dynamics-err", "not both", ""},
 		{"evidence without a value", nhk, map[string]string{"portrayal.tone": "", "portrayal.tone.evidence": "Typed before choosing."}, nil,
 			"f-portrayal-tone-err", "choose a value", "Typed before choosing."},
+		{"source past the sources", nhk, map[string]string{"portrayal.realism.source": "9"}, nil, "f-portrayal-realism-source", "must be the number of one of the work&#39;s 2 sources (1 to 2), got 9", ""},
+		{"locator too long", nhk, map[string]string{"portrayal.realism.locator": strings.Repeat("p", 101)}, nil, "f-portrayal-realism-locator", "is longer than 100 characters", strings.Repeat("p", 101)},
+		{"locator without a value", nhk, map[string]string{"portrayal.tone": "", "portrayal.tone.locator": "episode 2"}, nil,
+			"f-portrayal-tone-err", "choose a value", `value="episode 2"`},
 		{"no note", nhk, map[string]string{"note": ""}, nil, "f-note", "Edit note is required", ""},
 		{"bad id", "/works/new", map[string]string{"id": "The Room", "title": "The Room", "medium": "manga", "year": "2020"}, nil, "f-id", "must be a lowercase slug", `value="The Room"`},
 		{"id taken", "/works/new", map[string]string{"id": "welcome-to-the-nhk-anime", "title": "Again", "medium": "manga", "year": "2020", "note": "x"}, nil, "f-id", "is taken by another work", ""},

@@ -41,6 +41,7 @@ type searchPage struct {
 	WithoutText      string
 	SortOptions      []sortOption
 	Errors           []paramError // bad parameters, as the API names them
+	ChartURL         string       // the stats page of these results (statsURL)
 }
 
 // MaxQuery is the search box's maxlength: the most characters q may have.
@@ -57,6 +58,7 @@ type hitView struct {
 	Title, Snippet    template.HTML // highlighted by the index, everything else escaped
 	Matched           template.HTML // what else the hit matched by, highlighted (matchedLine)
 	Tags              template.HTML // the list items of its coded dimensions (tagItems)
+	Badge             *codingBadge  // for a work not fully coded; nil for most hits
 }
 
 type facetView struct {
@@ -173,6 +175,7 @@ func (s *Server) searchResults(c *gin.Context, params url.Values, q indexer.Quer
 		Total:    res.Total,
 		Dropped:  res.DroppedWords,
 		Shown:    params[paramShow],
+		ChartURL: statsURL(params),
 	}
 	for _, o := range []sortOption{{"relevance", "Relevance", false}, {"year", "Oldest first", false}, {"-year", "Newest first", false}, {"title", "Title", false}} {
 		o.Selected = o.Value == q.Sort || (q.Sort == "" && o.Value == "relevance")
@@ -297,6 +300,7 @@ func (s *Server) searchHits(params url.Values, res *indexer.Result, p *searchPag
 			}
 		}
 		hv.Tags = tagItems(tags)
+		hv.Badge = s.codingBadgeOf(h.CodingStatus, 0, 0)
 		p.Hits = append(p.Hits, hv)
 	}
 	if len(res.Hits) > 0 {

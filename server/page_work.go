@@ -39,6 +39,50 @@ type workPage struct {
 	// (content warnings), shown under the title and never as spoilers:
 	// readers want to know them before they read on.
 	Warnings []dimensionView
+	// CodingStatus is catalog.StatusCoded, StatusPartial or StatusUncoded.
+	// A work not coded yet shows one notice instead of a "not coded" per
+	// dimension; a partly coded one its coded dimensions and one line
+	// naming the others (Missing).
+	CodingStatus string
+	Badge        *codingBadge // under the title, for a work not fully coded
+	Missing      []string     // the labels of the dimensions not coded yet
+	Sources      []sourceView // numbered from 1, as codings cite them
+}
+
+// sourceView is one of a work's sources with its number, the one its
+// codings' footnotes link to (#source-N).
+type sourceView struct {
+	N     int
+	URL   string
+	Title string // the URL where the source has no title
+}
+
+// codingBadge marks a work not fully coded, on result cards and under the
+// work's title, so that an entry still to be coded does not look finished.
+type codingBadge struct {
+	Status string // catalog.StatusPartial or StatusUncoded: its CSS class
+	Text   string // "Not coded yet", "Partly coded" (a card), "Partly coded: 7 of 11 dimensions" (the work page)
+	Title  string // the status's definition, on hover
+}
+
+// codingBadgeOf returns the badge of a coding status, nil for a coded
+// work, which needs none. coded and of, when of is not 0, count the coded
+// dimensions for a partly coded work's badge.
+func (s *Server) codingBadgeOf(status string, coded, of int) *codingBadge {
+	f, _ := s.cb.Facet(catalog.FacetCodingStatus)
+	b := &codingBadge{Status: status, Title: valueDefinition(&f, status)}
+	switch status {
+	case catalog.StatusUncoded:
+		b.Text = "Not coded yet"
+	case catalog.StatusPartial:
+		b.Text = f.ValueLabel(status)
+		if of > 0 {
+			b.Text += ": " + strconv.Itoa(coded) + " of " + strconv.Itoa(of) + " dimensions"
+		}
+	default:
+		return nil
+	}
+	return b
 }
 
 // labeled is a value with its label and definition, for display.
@@ -67,6 +111,12 @@ type dimensionView struct {
 	Spoiler, Shown     bool
 	RevealURL, HideURL string
 	CodedBy            *codedBy // the revision that last changed the coding
+	// Locator says where the evidence is ("episode 3"); Source is the
+	// number of the work's source that backs it, a footnote to #source-N,
+	// 0 for none, and SourceTitle that source's title, on hover.
+	Locator     string
+	Source      int
+	SourceTitle string
 }
 
 type relatedView struct {
@@ -145,6 +195,20 @@ func (s *Server) pageWork(c *gin.Context) error {
 	}
 	p.Dimensions = s.dimensionViews(w)
 	p.Warnings = s.warnings(p.Dimensions)
+	p.CodingStatus = s.cb.CodingStatus(w)
+	p.Badge = s.codingBadgeOf(p.CodingStatus, s.cb.CodedCount(w), len(s.cb.Dimensions))
+	if p.CodingStatus == catalog.StatusPartial {
+		for _, d := range s.cb.Uncoded(w) {
+			p.Missing = append(p.Missing, d.Label)
+		}
+	}
+	for i, src := range w.Sources {
+		sv := sourceView{N: i + 1, URL: src.URL, Title: src.Title}
+		if sv.Title == "" {
+			sv.Title = src.URL
+		}
+		p.Sources = append(p.Sources, sv)
+	}
 	if err := s.addProvenance(ctx, w.ID, p.Dimensions); err != nil {
 		return err
 	}
@@ -186,7 +250,15 @@ func (s *Server) dimensionViews(w *catalog.Work) []dimensionView {
 	for _, d := range s.cb.Dimensions {
 		c, coded := w.Portrayal[d.ID]
 		dv := dimensionView{ID: d.ID, Label: d.Label, Definition: d.Definition, Coded: coded,
-			Evidence: c.Evidence, Spoiler: d.IsSpoiler(c)}
+			Evidence: c.Evidence, Spoiler: d.IsSpoiler(c), Locator: c.Locator}
+		// Validate keeps a source number within the work's sources; one
+		// that is not, in data stored before that rule, links nowhere.
+		if n := c.Source; n > 0 && n <= len(w.Sources) {
+			dv.Source, dv.SourceTitle = n, w.Sources[n-1].Title
+			if dv.SourceTitle == "" {
+				dv.SourceTitle = w.Sources[n-1].URL
+			}
+		}
 		for _, v := range c.List() {
 			lv := s.value(d.ID, v)
 			lv.URL = "/?" + url.Values{d.ID: {v}}.Encode()

@@ -57,14 +57,7 @@ func TestContentWarnings(t *testing.T) {
 				// The chip must be on the card of the work, not another.
 				page = regexp.MustCompile(nhkCard).FindString(page)
 			}
-			at := 0
-			for _, want := range tt.want {
-				i := strings.Index(page[at:], want)
-				if i < 0 {
-					t.Fatalf("GET %s lacks %s after byte %d", tt.url, want, at)
-				}
-				at += i + len(want)
-			}
+			wantInOrder(t, "GET "+tt.url, page, tt.want)
 			for _, bad := range tt.notWant {
 				if strings.Contains(page, bad) {
 					t.Errorf("GET %s has %s", tt.url, bad)

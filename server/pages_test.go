@@ -157,38 +157,6 @@ func TestCodebookPage(t *testing.T) {
 	}
 }
 
-func TestStatsPage(t *testing.T) {
-	s := newSiteServer(t)
-	// The recovery chart tells how stories end: with spoilers hidden it
-	// waits to be asked for.
-	hidden := request(t, s, "GET", "/stats").Body.String()
-	if strings.Contains(hidden, `<img src="/stats/medium-recovery.svg"`) ||
-		!strings.Contains(hidden, `<a href="/stats?show=recovery#medium-recovery-h">Recovery depiction by medium: show`) {
-		t.Error("with spoilers hidden the stats page shows the recovery chart, or no way to show it")
-	}
-	page := request(t, s, "GET", "/stats?show=recovery").Body.String()
-	for _, spec := range chartSpecs {
-		if !strings.Contains(page, `<img src="/stats/`+spec.Name+`.svg"`) {
-			t.Errorf("stats page lacks chart %s", spec.Name)
-		}
-		svg := request(t, s, "GET", "/stats/"+spec.Name+".svg")
-		if svg.Code != 200 || svg.Header().Get("Content-Type") != "image/svg+xml" || !strings.Contains(svg.Body.String(), "<svg") {
-			t.Errorf("%s.svg: %d %s", spec.Name, svg.Code, svg.Header().Get("Content-Type"))
-		}
-		csv := request(t, s, "GET", "/stats/"+spec.Name+".csv")
-		if csv.Code != 200 || !strings.HasPrefix(csv.Body.String(), spec.Axis+",") {
-			t.Errorf("%s.csv: %d %q", spec.Name, csv.Code, csv.Body.String())
-		}
-	}
-	csv := request(t, s, "GET", "/stats/countries.csv").Body.String()
-	if !regexp.MustCompile(`(?m)^Japan,\d+$`).MatchString(csv) {
-		t.Errorf("countries.csv has no Japan row:\n%s", csv)
-	}
-	if rec := request(t, s, "GET", "/stats/nope.svg"); rec.Code != 404 {
-		t.Errorf("unknown chart: %d", rec.Code)
-	}
-}
-
 func TestPrefs(t *testing.T) {
 	s := newSiteServer(t)
 	tests := []struct {

@@ -20,6 +20,7 @@ var pageFiles = map[string]string{
 	"work":     "work.tmpl",
 	"codebook": "codebook.tmpl",
 	"stats":    "stats.tmpl",
+	"crosstab": "crosstab.tmpl",
 	"error":    "error.tmpl",
 	// Accounts.
 	"login":       "login.tmpl",

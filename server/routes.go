@@ -50,6 +50,8 @@ func (s *Server) routes() http.Handler {
 	r.GET("/works/:id", s.handle(s.pageWork))
 	r.GET("/codebook", s.handle(s.pageCodebook))
 	r.GET("/stats", s.handle(s.pageStats))
+	r.GET("/stats/crosstab", s.handle(s.pageCrosstab))
+	r.GET("/stats/crosstab.csv", s.handle(s.crosstabCSV))
 	r.GET("/stats/:file", s.handle(s.statsFile))
 	r.POST("/prefs", s.handle(s.prefs))
 	r.GET("/static/*path", s.static.serve)

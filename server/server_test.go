@@ -77,6 +77,7 @@ func TestGetWorkShape(t *testing.T) {
 			HikikomoriGenders    []string `json:"hikikomori_genders"`
 			FemaleHikikomoriLead *bool    `json:"female_hikikomori_lead"`
 			Decade               int      `json:"decade"`
+			CodingStatus         string   `json:"coding_status"`
 		} `json:"derived"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
@@ -88,7 +89,7 @@ func TestGetWorkShape(t *testing.T) {
 	if got.Revision != 1 || got.UpdatedAt == "" || rec.Header().Get("ETag") != `"1"` {
 		t.Errorf("revision %d, updated_at %q, ETag %q", got.Revision, got.UpdatedAt, rec.Header().Get("ETag"))
 	}
-	if got.Derived.Decade != 2000 || got.Derived.FemaleHikikomoriLead == nil || len(got.Derived.HikikomoriGenders) == 0 {
+	if got.Derived.Decade != 2000 || got.Derived.FemaleHikikomoriLead == nil || len(got.Derived.HikikomoriGenders) == 0 || got.Derived.CodingStatus != catalog.StatusCoded {
 		t.Errorf("derived = %+v", got.Derived)
 	}
 }

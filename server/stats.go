@@ -16,6 +16,8 @@ type statsCache struct {
 	valid    bool
 	byDecade *catalog.Stats
 	byMedium *catalog.Stats
+
+	charts chartCache // the stats page's charts of the whole catalog
 }
 
 // stats returns the counts per facet value, split by decade and by medium.
@@ -27,11 +29,8 @@ func (s *Server) stats(ctx context.Context) (byDecade, byMedium *catalog.Stats, 
 		return nil, nil, errNoIndex
 	}
 	// An index that tells its change sequence lets the counts be kept
-	// until it moves; one that does not is asked every time.
-	seq, known := int64(0), false
-	if sq, ok := s.search.(interface{ Seq() int64 }); ok {
-		seq, known = sq.Seq(), true
-	}
+	// until it moves.
+	seq, known := s.indexSeq()
 	sc := &s.statsCache
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
@@ -95,4 +94,70 @@ func (s *Server) countStats(ctx context.Context) (byDecade, byMedium *catalog.St
 		return nil, nil, err
 	}
 	return byDecade, byMedium, nil
+}
+
+// chartCache holds the whole catalog's charts, remade only when the index
+// has applied a new change.
+type chartCache struct {
+	mu     sync.Mutex
+	seq    int64
+	valid  bool
+	works  int
+	charts map[string]chartData
+}
+
+// indexSeq is the search index's change sequence, if it tells one: an
+// index that does not is asked every time.
+func (s *Server) indexSeq() (int64, bool) {
+	if sq, ok := s.search.(interface{ Seq() int64 }); ok {
+		return sq.Seq(), true
+	}
+	return 0, false
+}
+
+// charts returns the charts of specs over the works q matches, and how
+// many works that is: a cross-tab per chart, in one turn of the search
+// limits. The whole catalog's charts are kept per index change, all at
+// once.
+func (s *Server) charts(ctx context.Context, q indexer.Query, specs []chartSpec) ([]chartData, int, error) {
+	count := func(specs []chartSpec) (out []chartData, works int, err error) {
+		err = s.searches.do(ctx, func(ctx context.Context) error {
+			xs, ok := s.search.(crosstabSearcher)
+			if !ok {
+				return errNoIndex
+			}
+			for _, spec := range specs {
+				xt, err := xs.Crosstab(ctx, q, spec.Row, spec.Col)
+				if err != nil {
+					return err
+				}
+				out, works = append(out, buildChart(spec, s.cb, xt)), xt.Works
+			}
+			return nil
+		})
+		return out, works, err
+	}
+	if !isWholeCatalog(q) {
+		return count(specs)
+	}
+	seq, known := s.indexSeq()
+	cc := &s.statsCache.charts
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if !known || !cc.valid || cc.seq != seq {
+		all, works, err := count(chartSpecs)
+		if err != nil {
+			return nil, 0, err
+		}
+		cc.charts = map[string]chartData{}
+		for _, d := range all {
+			cc.charts[d.Spec.Name] = d
+		}
+		cc.seq, cc.valid, cc.works = seq, true, works
+	}
+	out := make([]chartData, len(specs))
+	for i, spec := range specs {
+		out[i] = cc.charts[spec.Name]
+	}
+	return out, cc.works, nil
 }

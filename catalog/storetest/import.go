@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"strings"
 	"testing"
@@ -276,5 +277,59 @@ func testImportMemoryFlat(t *testing.T, su suite) {
 	// 16 MB of garbage-collector slack over the small file's peak.
 	if large > small+16<<20 {
 		t.Errorf("peak heap grew from %d to %d bytes with a 10x larger file", small, large)
+	}
+}
+
+// testEvidenceSources: a coding's source number and locator are kept by a
+// write, make a revision when they alone change, and survive an export and
+// an import into another store.
+func testEvidenceSources(t *testing.T, su suite) {
+	ctx := context.Background()
+	src, dst := su.open(t), su.open(t)
+	w := testWork("cited", 2006)
+	w.Sources = []catalog.Source{{URL: "https://a.example/", Title: "A"}, {URL: "https://b.example/", Title: "B"}}
+	w.Portrayal = catalog.Portrayal{
+		"realism":    {Value: "realistic", Evidence: "His panic.", Source: 2, Locator: "episode 3"},
+		"conditions": {Values: []string{"paranoia"}, Locator: "chapter 12"},
+		"tone":       {Value: "serious", Source: 1},
+	}
+	if _, err := catalog.CreateWork(ctx, src, w, alice); err != nil {
+		t.Fatal(err)
+	}
+	got, err := src.Get(ctx, "cited")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(w, got.Work); diff != "" {
+		t.Errorf("Get (-want +got):\n%s", diff)
+	}
+
+	// A new locator alone is a new revision.
+	moved := *got.Work
+	moved.Portrayal = maps.Clone(got.Work.Portrayal)
+	c := moved.Portrayal["realism"]
+	c.Locator = "episode 4"
+	moved.Portrayal["realism"] = c
+	if r, err := catalog.UpdateWork(ctx, src, &moved, 1, alice); err != nil || r.Number != 2 {
+		t.Fatalf("UpdateWork with a new locator = %+v, %v; want revision 2", r, err)
+	}
+
+	first := exportJSONL(t, src)
+	if !strings.Contains(first, `"source":2,"locator":"episode 4"`) || !strings.Contains(first, `"locator":"chapter 12"`) {
+		t.Fatalf("export lacks the source and locator:\n%s", first)
+	}
+	var problems []string
+	if _, err := catalog.Import(ctx, dst, strings.NewReader(first), importOpts(&problems, false)); err != nil || len(problems) > 0 {
+		t.Fatalf("import of export = %v, %q", err, problems)
+	}
+	back, err := dst.Get(ctx, "cited")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&moved, back.Work); diff != "" {
+		t.Errorf("work after the round trip (-want +got):\n%s", diff)
+	}
+	if second := exportJSONL(t, dst); second != first {
+		t.Errorf("export differs after a round trip:\n%s\n---\n%s", first, second)
 	}
 }

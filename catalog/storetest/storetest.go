@@ -49,6 +49,7 @@ func Run(t *testing.T, h Harness) {
 		{"ImportAllOrNothing", testImportAllOrNothing},
 		{"ImportPartialAndUpsert", testImportPartialAndUpsert},
 		{"ImportRoundTrip", testRoundTrip},
+		{"EvidenceSources", testEvidenceSources},
 		{"ImportCanceled", testImportCanceled},
 		{"ImportMemoryFlat", testImportMemoryFlat},
 		{"Seed", testSeed},
