@@ -16,7 +16,10 @@ func TestBrowserNarrow(t *testing.T) {
 	b.signIn(t, st.session(t, st.user(t, "ada", catalog.RoleAdmin)))
 	pages := []string{
 		"/", "/?q=hikikomori", "/?q=princess+jellyfish&show=recovery", "/?page=999",
-		"/works/welcome-to-the-nhk-anime", "/works/princess-jellyfish-manga", "/works/welcome-to-the-nhk-anime/history",
+		// The filters opened on a phone, by their link as without a script.
+		"/?medium=manga&realism=romanticized#facets",
+		"/works/welcome-to-the-nhk-anime", "/works/princess-jellyfish-manga", "/works/welcome-to-the-nhk-anime?show=recovery",
+		"/works/welcome-to-the-nhk-anime/history", "/works/welcome-to-the-nhk-anime/history?show=recovery",
 		"/works/welcome-to-the-nhk-anime/edit", "/works/new",
 		"/codebook", "/stats?show=recovery", "/changes", "/review", "/account", "/admin/users", "/admin/index",
 		"/no/such/page",

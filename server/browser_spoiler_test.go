@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"slices"
@@ -137,6 +138,22 @@ func TestBrowserNoSpoilerLeak(t *testing.T) {
 		}
 		return out
 	}
+	// searched is the works of a search, through the API: those the
+	// stats and the cross-tab of that search count.
+	searched := func(query string) func() []*catalog.Work {
+		return func() []*catalog.Work {
+			var res searchResponse
+			rec := st.do(t, req{method: "GET", url: "/api/v1/search?size=100&" + query})
+			if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || res.Total > len(res.Hits) {
+				t.Fatalf("search %s: %d of %d hits: %v", query, len(res.Hits), res.Total, err)
+			}
+			var out []*catalog.Work
+			for _, h := range res.Hits {
+				out = append(out, work(h.ID))
+			}
+			return out
+		}
+	}
 	const (
 		cards    = ".hit h3 a"
 		compared = "table.compare thead a"
@@ -159,6 +176,9 @@ func TestBrowserNoSpoilerLeak(t *testing.T) {
 		}, false},
 		{"history", "/works/" + flagged + "/history", func() []*catalog.Work { return []*catalog.Work{work(flagged)} }, false},
 		{"stats", "/stats", func() []*catalog.Work { return all }, true},
+		{"stats of a search", "/stats?q=princess+jellyfish", searched("q=princess+jellyfish"), true},
+		{"cross-tab by recovery", "/stats/crosstab?row=realism&col=recovery", func() []*catalog.Work { return all }, true},
+		{"cross-tab of a search", "/stats/crosstab?row=recovery&col=tone&q=nhk", searched("q=nhk"), true},
 		{"codebook", "/codebook", nil, false},
 		{"changes", "/changes", nil, false},
 		{"not found", "/no/such/page", nil, false},
