@@ -193,15 +193,16 @@ func (s *state) assembleCrosstab(cb *catalog.Codebook, bm *roaring.Bitmap, row, 
 	rowCodes, colCodes := s.facets[row], s.facets[col]
 	x := &Crosstab{Row: row, Col: col, Works: int(bm.GetCardinality()), Missing: n.missing}
 	var keepR, keepC []int
+	rowSpoilers, colSpoilers := s.spoilerValues(row, bm), s.spoilerValues(col, bm)
 	for i, c := range rowCodes {
 		if n.rowN[i] > 0 {
-			x.Rows = append(x.Rows, FacetValue{Value: s.values[c].value, Label: cb.Label(row, s.values[c].value), Count: n.rowN[i]})
+			x.Rows = append(x.Rows, FacetValue{Value: s.values[c].value, Label: cb.Label(row, s.values[c].value), Count: n.rowN[i], Spoiler: rowSpoilers[c]})
 			keepR = append(keepR, i)
 		}
 	}
 	for j, c := range colCodes {
 		if n.colN[j] > 0 {
-			x.Cols = append(x.Cols, FacetValue{Value: s.values[c].value, Label: cb.Label(col, s.values[c].value), Count: n.colN[j]})
+			x.Cols = append(x.Cols, FacetValue{Value: s.values[c].value, Label: cb.Label(col, s.values[c].value), Count: n.colN[j], Spoiler: colSpoilers[c]})
 			keepC = append(keepC, j)
 		}
 	}

@@ -20,6 +20,11 @@ type meta struct {
 	Original string              `json:"o,omitempty"`
 	Year     int                 `json:"y"`
 	Facets   map[string][]string `json:"f"` // every facet of the codebook with its values
+	// Spoilers are the dimensions, other than spoiler dimensions, whose
+	// coding a curator flagged as a spoiler (catalog.Coding.Spoiler): a
+	// page that hides spoilers hides these values too, in hits, facet
+	// counts and charts.
+	Spoilers []string `json:"s,omitempty"`
 }
 
 func newMeta(w *catalog.Work, cb *catalog.Codebook) meta {
@@ -27,6 +32,13 @@ func newMeta(w *catalog.Work, cb *catalog.Codebook) meta {
 	for _, f := range cb.Facets() {
 		if vs := f.Of(w); len(vs) > 0 {
 			m.Facets[f.Name] = vs
+		}
+	}
+	for _, d := range cb.Dimensions {
+		// A spoiler dimension (recovery) is hidden whole by its
+		// definition; only flags on the others tell pages something.
+		if c, ok := w.Portrayal[d.ID]; ok && c.Spoiler && !d.Spoiler {
+			m.Spoilers = append(m.Spoilers, d.ID)
 		}
 	}
 	return m

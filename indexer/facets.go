@@ -44,6 +44,7 @@ func (s *state) countFacets(cb *catalog.Codebook, q Query, base, res *roaring.Bi
 		}
 		fr := FacetResult{Name: name, Label: f.Label, Values: []FacetValue{}}
 		selected := q.Filters[name]
+		spoilers := s.spoilerValues(name, within)
 		for _, c := range s.facets[name] {
 			v := &s.values[c]
 			var n int
@@ -56,7 +57,7 @@ func (s *state) countFacets(cb *catalog.Codebook, q Query, base, res *roaring.Bi
 			if n == 0 && !sel {
 				continue
 			}
-			fr.Values = append(fr.Values, FacetValue{Value: v.value, Label: cb.Label(name, v.value), Count: n, Selected: sel})
+			fr.Values = append(fr.Values, FacetValue{Value: v.value, Label: cb.Label(name, v.value), Count: n, Selected: sel, Spoiler: spoilers[c]})
 		}
 		// A selected value no work has ever carried still shows, with 0.
 		for _, v := range selected {

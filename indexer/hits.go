@@ -83,9 +83,9 @@ func (ix *Index) hit(snap *snapshot, st *state, o uint32, ht *highlightTerms, sy
 		vs := st.valuesOf(o, dim.ID)
 		switch {
 		case dim.Multi && vs != nil:
-			h.Portrayal[dim.ID] = catalog.Coding{Values: vs}
+			h.Portrayal[dim.ID] = catalog.Coding{Values: vs, Spoiler: st.isFlagged(dim.ID, o)}
 		case len(vs) > 0:
-			h.Portrayal[dim.ID] = catalog.Coding{Value: vs[0]}
+			h.Portrayal[dim.ID] = catalog.Coding{Value: vs[0], Spoiler: st.isFlagged(dim.ID, o)}
 		}
 	}
 	if vs := st.valuesOf(o, catalog.FacetCodingStatus); len(vs) > 0 {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -33,6 +34,9 @@ type savedState struct {
 	Titles []string // sort keys
 	Codes  [][]uint16
 	Values [][2]string // code → facet, value
+	// Flagged is state.flagged: per dimension, the positions in IDs of
+	// the works whose coding of it is flagged as a spoiler.
+	Flagged map[string][]uint32
 }
 
 func saveState(dir string, st *state, seq int64) error {
@@ -44,6 +48,16 @@ func saveState(dir string, st *state, seq int64) error {
 	}
 	if !st.idOrdered {
 		order = st.orders.byID
+	}
+	pos := make(map[uint32]uint32, len(order))
+	for i, o := range order {
+		pos[o] = uint32(i)
+	}
+	ss.Flagged = make(map[string][]uint32, len(st.flagged))
+	for dim, bm := range st.flagged {
+		for _, o := range bm.ToArray() {
+			ss.Flagged[dim] = append(ss.Flagged[dim], pos[o])
+		}
 	}
 	for _, o := range order {
 		d := &st.docs[o]
@@ -120,6 +134,14 @@ func loadSavedState(dir string, st *state, seq int64) error {
 		}
 		st.docs[o] = d
 		st.addYear(d.year, o)
+	}
+	for dim, ps := range ss.Flagged {
+		for _, p := range ps {
+			if int(p) >= n {
+				return errors.New("state file: bad flagged position")
+			}
+		}
+		st.flagged[dim] = roaring.BitmapOf(ps...)
 	}
 	st.alive.AddRange(0, uint64(n))
 	st.dirty = true

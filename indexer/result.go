@@ -56,4 +56,7 @@ type FacetValue struct {
 	Label    string
 	Count    int
 	Selected bool
+	// Spoiler is true when some of the works counted carry the value with
+	// their coding flagged as a spoiler: a page hiding spoilers hides it.
+	Spoiler bool
 }

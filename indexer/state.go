@@ -50,6 +50,9 @@ type state struct {
 	codeOf map[string]map[string]uint16 // facet → value → index into values
 	years  map[int]*roaring.Bitmap      // year → ordinals
 	facets map[string][]uint16          // facet → its value codes, in display order
+	// flagged maps a dimension to the works whose coding of it is flagged
+	// as a spoiler (meta.Spoilers).
+	flagged map[string]*roaring.Bitmap
 	// idOrdered is true while ordinal order is id order, as it is after
 	// a load; a work added later may break it.
 	idOrdered bool
@@ -76,6 +79,7 @@ func newState(cb *catalog.Codebook) *state {
 		codeOf:    map[string]map[string]uint16{},
 		years:     map[int]*roaring.Bitmap{},
 		facets:    map[string][]uint16{},
+		flagged:   map[string]*roaring.Bitmap{},
 		idOrdered: true,
 	}
 	// Known values first, in codebook order, so that counts come out in
@@ -147,6 +151,14 @@ func (s *state) put(id string, m *meta) {
 		}
 	}
 	s.docs[o] = d
+	for _, dim := range m.Spoilers {
+		bm := s.flagged[dim]
+		if bm == nil {
+			bm = roaring.New()
+			s.flagged[dim] = bm
+		}
+		bm.Add(o)
+	}
 	s.addYear(m.Year, o)
 	s.alive.Add(o)
 	s.dirty = true
@@ -174,6 +186,9 @@ func (s *state) clear(o uint32) {
 	}
 	if yb := s.years[d.year]; yb != nil {
 		yb.Remove(o)
+	}
+	for _, bm := range s.flagged {
+		bm.Remove(o)
 	}
 	s.alive.Remove(o)
 	*d = docInfo{}
@@ -239,6 +254,31 @@ func (s *state) valuesOf(o uint32, facet string) []string {
 		}
 	}
 	return vs
+}
+
+// isFlagged reports whether work o's coding of dim is flagged as a
+// spoiler.
+func (s *state) isFlagged(dim string, o uint32) bool {
+	bm := s.flagged[dim]
+	return bm != nil && bm.Contains(o)
+}
+
+// spoilerValues reports, for each value code of facet, whether some work
+// of bm carries it with its coding flagged as a spoiler; nil when none
+// does, which is the common case and costs one intersection.
+func (s *state) spoilerValues(facet string, bm *roaring.Bitmap) map[uint16]bool {
+	fb := s.flagged[facet]
+	if fb == nil || !fb.Intersects(bm) {
+		return nil
+	}
+	fw := roaring.And(fb, bm)
+	out := map[uint16]bool{}
+	for _, c := range s.facets[facet] {
+		if fw.Intersects(s.values[c].bm) {
+			out[c] = true
+		}
+	}
+	return out
 }
 
 var folder = asciifolding.New()

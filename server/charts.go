@@ -68,6 +68,9 @@ type chartData struct {
 	Totals     []int // each bar's length in works: the sum of its segments
 	Works      int   // works charted
 	Multi      bool  // Col is multi-valued: a work counts once per value
+	// Flagged are the chart's facets (Row, Col) with a value that some
+	// work charted carries in a coding flagged as a spoiler.
+	Flagged []string
 }
 
 type chartSeries struct {
@@ -82,6 +85,13 @@ func buildChart(spec chartSpec, cb *catalog.Codebook, xt *indexer.Crosstab) char
 	rowFacet, _ := cb.Facet(spec.Row)
 	colFacet, _ := cb.Facet(spec.Col)
 	d := chartData{Spec: spec, Axis: rowFacet.Label, Works: xt.Works, Multi: colFacet.Multi && !spec.Alone}
+	isSpoiler := func(v indexer.FacetValue) bool { return v.Spoiler }
+	if slices.ContainsFunc(xt.Rows, isSpoiler) {
+		d.Flagged = append(d.Flagged, spec.Row)
+	}
+	if slices.ContainsFunc(xt.Cols, isSpoiler) {
+		d.Flagged = append(d.Flagged, spec.Col)
+	}
 	switch {
 	case spec.Percent:
 		d.ValueAxis = "Share of works (%)"

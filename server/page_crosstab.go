@@ -208,16 +208,24 @@ func (s *Server) pageCrosstab(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range []string{r.row, r.col} {
-		// As the sidebar: a spoiler facet's values and counts wait to be
-		// asked for, unless the search already chose some of them.
-		if s.spoilerHidden(f, p.ShowSpoilers, r.keep[paramShow]) && len(r.q.Filters[f]) == 0 {
-			p.Reveal = append(p.Reveal, crosstabReveal{Label: s.paramLabel(f), URL: crosstabURL("/stats/crosstab", with(params, paramShow, f))})
-		}
-	}
 	x, err := s.crosstab(c.Request.Context(), r)
 	if err != nil {
 		return err
+	}
+	isSpoiler := func(v indexer.FacetValue) bool { return v.Spoiler }
+	for _, side := range []struct {
+		f    string
+		vals []indexer.FacetValue
+	}{{r.row, x.Rows}, {r.col, x.Cols}} {
+		f, vals := side.f, side.vals
+		// As the sidebar: a spoiler facet's values and counts wait to be
+		// asked for, unless the search already chose some of them; so do
+		// a facet's whose values some work here has flagged as spoilers.
+		shown := p.ShowSpoilers || slices.Contains(r.keep[paramShow], f)
+		if (s.spoilerHidden(f, p.ShowSpoilers, r.keep[paramShow]) && len(r.q.Filters[f]) == 0) ||
+			(!shown && slices.ContainsFunc(vals, isSpoiler)) {
+			p.Reveal = append(p.Reveal, crosstabReveal{Label: s.paramLabel(f), URL: crosstabURL("/stats/crosstab", with(params, paramShow, f))})
+		}
 	}
 	p.Works = x.Works
 	if len(p.Reveal) == 0 {

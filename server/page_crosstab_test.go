@@ -147,7 +147,9 @@ func TestCrosstabAgainstCatalog(t *testing.T) {
 		{"every work", "", nil, 0, "realism", "tone"},
 		{"filters and years", "medium=manga&medium=anime_series&tone=serious&year_from=2005",
 			map[string][]string{"medium": {"manga", "anime_series"}, "tone": {"serious"}}, 2005, "decade", "realism"},
-		{"multi-valued", "realism=realistic", map[string][]string{"realism": {"realistic"}}, 0, "triggers", "medium"},
+		// Some realistic works flag their triggers as spoilers: the
+		// reader asks to see them (TestCrosstabFlaggedSpoilers).
+		{"multi-valued", "realism=realistic&show=triggers", map[string][]string{"realism": {"realistic"}}, 0, "triggers", "medium"},
 	}
 	for _, c := range cases {
 		want := countByHand(t, c.filters, c.yearFrom, c.row, c.col)
@@ -332,5 +334,41 @@ func TestCrosstabSpoilers(t *testing.T) {
 	// The search's show= rides along in the form and the links.
 	if !strings.Contains(request(t, s, "GET", u+"&show=recovery").Body.String(), `<input type="hidden" name="show" value="recovery">`) {
 		t.Error("the form drops show=recovery")
+	}
+}
+
+// TestCrosstabFlaggedSpoilers: a facet whose values some work of the
+// table carries in a coding flagged as a spoiler (not a spoiler dimension
+// itself) waits behind "show (spoilers)" as recovery does, and shows once
+// asked for. The flagged works are read from the catalog.
+func TestCrosstabFlaggedSpoilers(t *testing.T) {
+	s := newSiteServer(t)
+	cb := catalog.DefaultCodebook()
+	var flagged []string // trigger labels some realistic work flags
+	for _, w := range shippedWorks(t, cb) {
+		if w.Portrayal["realism"].Value != "realistic" {
+			continue
+		}
+		if c := w.Portrayal["triggers"]; c.Spoiler {
+			for _, v := range c.List() {
+				flagged = append(flagged, cb.Label("triggers", v))
+			}
+		}
+	}
+	if len(flagged) == 0 {
+		t.Fatal("no realistic work flags its triggers as a spoiler: the test tests nothing")
+	}
+	hidden := request(t, s, "GET", "/stats/crosstab?row=triggers&col=medium&realism=realistic").Body.String()
+	if !strings.Contains(hidden, `show=triggers`) {
+		t.Errorf("no way to show the triggers:\n%.2000s", hidden)
+	}
+	shown := request(t, s, "GET", "/stats/crosstab?row=triggers&col=medium&realism=realistic&show=triggers").Body.String()
+	for _, l := range flagged {
+		if strings.Contains(hidden, ">"+html.EscapeString(l)+"<") {
+			t.Errorf("with spoilers hidden the cross-tab shows the flagged trigger %q", l)
+		}
+		if !strings.Contains(shown, ">"+html.EscapeString(l)+"<") {
+			t.Errorf("with show=triggers the cross-tab lacks %q", l)
+		}
 	}
 }

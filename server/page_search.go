@@ -66,13 +66,17 @@ type facetView struct {
 	// Hidden is a spoiler facet the reader has not chosen to see: neither
 	// its values nor their counts are on the page, only RevealURL, the
 	// same search with the facet shown (paramShow).
-	Hidden     bool
-	RevealURL  string
-	Top, More  template.HTML // the list items of the first values, and of the rest behind "show more" (facetItems)
-	MoreCount  int
-	MoreOpen   bool // a value behind "show more" is selected
-	Selected   int  // how many of its values are selected
-	Filterable bool // long enough to want a filter box
+	Hidden    bool
+	RevealURL string
+	// SpoilerValues, on a facet shown, counts the values left off it
+	// because a work of the result carries them in a coding flagged as a
+	// spoiler (valueHidden); RevealURL then shows them.
+	SpoilerValues int
+	Top, More     template.HTML // the list items of the first values, and of the rest behind "show more" (facetItems)
+	MoreCount     int
+	MoreOpen      bool // a value behind "show more" is selected
+	Selected      int  // how many of its values are selected
+	Filterable    bool // long enough to want a filter box
 }
 
 type activeFilter struct{ Label, RemoveURL string }
@@ -186,7 +190,7 @@ func (s *Server) searchResults(c *gin.Context, params url.Values, q indexer.Quer
 	}
 	s.searchFacets(params, res, &p)
 	for _, sf := range suggested {
-		if s.spoilerHidden(sf.Facet, p.ShowSpoilers, params[paramShow]) {
+		if s.spoilerHidden(sf.Facet, p.ShowSpoilers, params[paramShow]) || flaggedSuggestion(res, sf, p.ShowSpoilers, params[paramShow]) {
 			continue // its count would tell how many of these works end so
 		}
 		p.Suggested = append(p.Suggested, suggestionChip{Label: sf.FacetLabel + " = " + sf.Label, Count: sf.Count,
@@ -290,11 +294,16 @@ func (s *Server) searchHits(params url.Values, res *indexer.Result, p *searchPag
 			}
 			if len(labels) > 0 {
 				tv := tagView{Dimension: d.Label, Definition: d.Definition, Values: strings.Join(labels, ", "), Warning: d.Warning}
-				if s.spoilerHidden(dim, p.ShowSpoilers, p.Shown) {
+				if s.codingHidden(dim, coding, p.ShowSpoilers, p.Shown) {
 					// Neither the values nor a closed reveal holding them:
 					// a link to this search with the facet shown, back at
 					// this card.
-					tv = tagView{Dimension: d.Label, Spoiler: true, RevealURL: reveals[dim] + "#" + hitAnchor(h.ID)}
+					reveal, ok := reveals[dim]
+					if !ok {
+						reveal = searchURL(with(params, paramShow, dim))
+						reveals[dim] = reveal
+					}
+					tv = tagView{Dimension: d.Label, Spoiler: true, RevealURL: reveal + "#" + hitAnchor(h.ID)}
 				}
 				tags = append(tags, tv)
 			}
@@ -320,6 +329,14 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 	for _, fr := range res.Facets {
 		f, _ := s.cb.Facet(fr.Name)
 		vals := slices.Clone(fr.Values)
+		flagged := 0
+		vals = slices.DeleteFunc(vals, func(v indexer.FacetValue) bool {
+			h := valueHidden(v, fr.Name, p.ShowSpoilers, p.Shown)
+			if h {
+				flagged++
+			}
+			return h
+		})
 		slices.SortStableFunc(vals, func(a, b indexer.FacetValue) int {
 			if f.ByCount {
 				return b.Count - a.Count
@@ -337,6 +354,9 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 		}
 		fv := facetView{Name: fr.Name, Label: fr.Label, Filterable: len(vals) > 10, MoreCount: len(vals) - top,
 			Top: facetItems(fr.Name, &f, vals[:top]), More: facetItems(fr.Name, &f, vals[top:])}
+		if flagged > 0 {
+			fv.SpoilerValues, fv.RevealURL = flagged, searchURL(with(params, paramShow, fr.Name))
+		}
 		for i, v := range vals {
 			if v.Selected {
 				p.Active = append(p.Active, activeFilter{Label: fr.Label + ": " + v.Label,
@@ -366,6 +386,37 @@ func (s *Server) searchFacets(params url.Values, res *indexer.Result, p *searchP
 func (s *Server) spoilerHidden(facet string, showSpoilers bool, shown []string) bool {
 	d := s.cb.Dimension(facet)
 	return d != nil && d.Spoiler && !showSpoilers && !slices.Contains(shown, facet)
+}
+
+// codingHidden reports whether a work's coding of dim stays off a page:
+// the dimension is a spoiler (spoilerHidden), or a curator flagged this
+// coding as one, and the reader has not chosen to see it.
+func (s *Server) codingHidden(dim string, c catalog.Coding, showSpoilers bool, shown []string) bool {
+	return s.spoilerHidden(dim, showSpoilers, shown) || (c.Spoiler && !showSpoilers && !slices.Contains(shown, dim))
+}
+
+// valueHidden reports whether a facet value's label and count stay off a
+// page because some work counted carries it in a coding flagged as a
+// spoiler (indexer.FacetValue.Spoiler), unless the reader chose the value
+// or chose to see the facet's spoilers.
+func valueHidden(v indexer.FacetValue, facet string, showSpoilers bool, shown []string) bool {
+	return v.Spoiler && !v.Selected && !showSpoilers && !slices.Contains(shown, facet)
+}
+
+// flaggedSuggestion reports whether a suggested filter's value is one the
+// sidebar leaves off (valueHidden): its count would tell as much.
+func flaggedSuggestion(res *indexer.Result, sf suggestedFilter, showSpoilers bool, shown []string) bool {
+	for _, fr := range res.Facets {
+		if fr.Name != sf.Facet {
+			continue
+		}
+		for _, v := range fr.Values {
+			if v.Value == sf.Value {
+				return valueHidden(v, fr.Name, showSpoilers, shown)
+			}
+		}
+	}
+	return false
 }
 
 // hidesFacet reports whether the sidebar keeps a facet's values off the

@@ -39,7 +39,7 @@ collect:
 			if len(out) == maxMatched {
 				break collect
 			}
-			if s.spoilerHighlight(t, showSpoilers, facets) {
+			if s.spoilerHighlight(h, t, showSpoilers, facets) {
 				continue
 			}
 			for _, w := range markedWords(t) {
@@ -73,9 +73,9 @@ func markedWords(t string) []string {
 // spoilerHighlight reports whether a topic or evidence highlight is of a
 // spoiler dimension the page hides (spoilerHidden): those begin with the
 // dimension's label.
-func (s *Server) spoilerHighlight(t string, showSpoilers bool, shown []string) bool {
+func (s *Server) spoilerHighlight(h indexer.Hit, t string, showSpoilers bool, shown []string) bool {
 	for _, d := range s.cb.Dimensions {
-		if strings.HasPrefix(t, template.HTMLEscapeString(d.Label)+": ") && s.spoilerHidden(d.ID, showSpoilers, shown) {
+		if strings.HasPrefix(t, template.HTMLEscapeString(d.Label)+": ") && s.codingHidden(d.ID, h.Portrayal[d.ID], showSpoilers, shown) {
 			return true
 		}
 	}

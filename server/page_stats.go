@@ -105,12 +105,12 @@ func (s *Server) pageStats(c *gin.Context) error {
 	}
 	shown := params[paramShow]
 	for i, spec := range chartSpecs {
-		if s.chartHidden(spec, q, p.ShowSpoilers, shown) {
+		d := charts[i]
+		if f := s.chartHiddenBy(spec, d, q, p.ShowSpoilers, shown); f != "" {
 			p.Charts = append(p.Charts, statsChart{Spec: spec, Hidden: true,
-				RevealURL: "/stats?" + with(params, paramShow, s.spoilerFacet(spec)).Encode() + "#" + spec.Name + "-h"})
+				RevealURL: "/stats?" + with(params, paramShow, f).Encode() + "#" + spec.Name + "-h"})
 			continue
 		}
-		d := charts[i]
 		header, rows := d.Table()
 		p.Charts = append(p.Charts, statsChart{Spec: spec, SVG: template.HTML(d.SVG(svgOptions{})), Header: header, Rows: rows,
 			SVGURL: "/stats/" + spec.Name + ".svg" + files, CSVURL: "/stats/" + spec.Name + ".csv" + files})
@@ -129,12 +129,21 @@ func (s *Server) spoilerFacet(spec chartSpec) string {
 	return ""
 }
 
-// chartHidden reports whether a chart stays off the page: it shows a
-// spoiler facet's values (spoilerHidden) that the search does not filter
-// by, since a value the reader chose is no surprise.
-func (s *Server) chartHidden(spec chartSpec, q indexer.Query, showSpoilers bool, shown []string) bool {
-	f := s.spoilerFacet(spec)
-	return f != "" && s.spoilerHidden(f, showSpoilers, shown) && len(q.Filters[f]) == 0
+// chartHiddenBy returns the facet that keeps a chart off the page, or "":
+// a spoiler facet (spoilerHidden) that the search does not filter by,
+// since a value the reader chose is no surprise, or a facet with values
+// flagged as spoilers among the works charted (chartData.Flagged), while
+// the reader has not chosen to see that facet's spoilers.
+func (s *Server) chartHiddenBy(spec chartSpec, d chartData, q indexer.Query, showSpoilers bool, shown []string) string {
+	if f := s.spoilerFacet(spec); f != "" && s.spoilerHidden(f, showSpoilers, shown) && len(q.Filters[f]) == 0 {
+		return f
+	}
+	for _, f := range d.Flagged {
+		if !showSpoilers && !slices.Contains(shown, f) {
+			return f
+		}
+	}
+	return ""
 }
 
 // statsFile serves /stats/{chart}.svg and /stats/{chart}.csv, of the

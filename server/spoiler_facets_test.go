@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -68,5 +69,45 @@ func TestSpoilerSuggestions(t *testing.T) {
 	}
 	if page := st.do(t, req{method: "GET", url: "/?q=sudden+recovery"}).Body.String(); strings.Contains(page, chip) {
 		t.Errorf("with spoilers hidden the page suggests %q, with its count", chip)
+	}
+}
+
+// TestFlaggedValuesHidden: a value a curator flagged as a spoiler in a
+// dimension that is no spoiler itself stays off the search page's
+// sidebar, and off the flagged work's card, until the reader asks for
+// that facet's spoilers; then both show it. The works and values come
+// from the shipped catalog.
+func TestFlaggedValuesHidden(t *testing.T) {
+	s := newSiteServer(t)
+	cb := s.cb
+	checked := 0
+	for _, w := range shippedWorks(t, cb) {
+		for _, d := range cb.Dimensions {
+			c, ok := w.Portrayal[d.ID]
+			if !ok || !c.Spoiler || d.Spoiler || len(c.List()) == 0 {
+				continue
+			}
+			checked++
+			// The work alone: its medium and its year.
+			base := "/?medium=" + w.Medium + "&year_from=" + strconv.Itoa(w.Year) + "&year_to=" + strconv.Itoa(w.Year)
+			hidden := request(t, s, "GET", base).Body.String()
+			shown := request(t, s, "GET", base+"&show="+d.ID).Body.String()
+			facet := regexp.MustCompile(`(?s)data-facet="` + d.ID + `">.*?</fieldset>`)
+			if !strings.Contains(facet.FindString(hidden), "show="+d.ID) {
+				t.Errorf("%s: the %s facet has no way to show its spoilers", w.ID, d.ID)
+			}
+			for _, v := range c.List() {
+				item := `value="` + v + `"`
+				if strings.Contains(facet.FindString(hidden), item) {
+					t.Errorf("%s: with spoilers hidden the %s facet lists %s", w.ID, d.ID, v)
+				}
+				if !strings.Contains(facet.FindString(shown), item) {
+					t.Errorf("%s: with show=%s the %s facet lacks %s", w.ID, d.ID, d.ID, v)
+				}
+			}
+		}
+	}
+	if checked < 5 {
+		t.Errorf("only %d flagged codings checked", checked)
 	}
 }
