@@ -32,6 +32,7 @@ func (s *Server) routes() http.Handler {
 	r.GET("/metrics", s.serveMetrics)
 
 	api := r.Group("/api/v1")
+	api.GET("/openapi.json", s.serveOpenAPI)
 	api.GET("/search", s.handle(s.apiSearch))
 	api.GET("/codebook", s.handle(s.apiCodebook))
 	api.GET("/works/:id", s.handle(s.apiGetWork))

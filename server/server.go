@@ -100,6 +100,8 @@ type Server struct {
 	publicURL  string // no trailing slash
 
 	statsCache statsCache
+
+	openapi []byte // GET /api/v1/openapi.json
 }
 
 // New checks the config, parses every template and builds the route table.
@@ -131,6 +133,9 @@ func New(cfg Config) (*Server, error) {
 		maxAPIBody: cfg.MaxAPIBody, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
 	var err error
 	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	if s.openapi, err = openAPIDocument(cfg.Codebook); err != nil {
 		return nil, err
 	}
 	s.searches = newSearchGate(cfg.SearchLimits)
