@@ -44,7 +44,7 @@ func newMetrics(s *Server) *metrics {
 	m.reg.MustRegister(m.requests, m.duration, m.searches,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		catalogCollector{s})
-	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{DisableCompression: true}) // withCompression compresses
 	return m
 }
 

@@ -146,7 +146,13 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = parsePages(cfg.Assets, s.static); err != nil {
 		return nil, err
 	}
-	s.handler = withSecurityHeaders(headAsGet(s.routes()))
+	// HEAD is answered as GET inside compression, which leaves HEAD
+	// alone (gzhttp: nginx's bug with compressed HEAD answers).
+	compressed, err := withCompression(headAsGet(s.routes()))
+	if err != nil {
+		return nil, err
+	}
+	s.handler = withSecurityHeaders(compressed)
 	return s, nil
 }
 
