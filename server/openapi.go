@@ -218,13 +218,13 @@ func openAPIPaths(cb *catalog.Codebook) obj {
 			}
 			return a
 		}()}}),
-		responses: obj{"200": func() obj {
+		responses: cached(obj{"200": func() obj {
 			content := obj{}
 			for _, f := range exportFormats {
 				content[f.mediaType] = obj{"schema": obj{"type": "string", "description": f.name}}
 			}
 			return obj{"description": "The export, streamed.", "content": content}
-		}(), "400": errResp(400), "503": errResp(503)}}
+		}(), "400": errResp(400), "503": errResp(503)})}
 	paths := obj{
 		"/api/v1/openapi.json": obj{"get": op{id: "openAPI", summary: "This document",
 			responses: obj{"200": response("The OpenAPI 3.1 document of the API and the site.", obj{"type": "object"})}}.json()},
@@ -255,10 +255,12 @@ func openAPIPaths(cb *catalog.Codebook) obj {
 					"422": errResp(422), "428": errResp(428)}}.json(),
 		},
 		"/api/v1/works/{id}/revisions": obj{"parameters": arr{idParam}, "get": op{id: "listRevisions", summary: "Every revision of a work, oldest first",
-			responses: obj{"200": response("The revisions, without the work.", ref("schemas", "RevisionList")), "404": errResp(404)}}.json()},
+			params:    arr{ifNoneMatch, ifModified},
+			responses: cached(obj{"200": response("The revisions, without the work.", ref("schemas", "RevisionList"), "ETag", "Last-Modified"), "404": errResp(404)})}.json()},
 		"/api/v1/works/{id}/revisions/{n}": obj{"parameters": arr{idParam, pathParam("n", "The revision's number, from 1.", obj{"type": "integer", "minimum": 1})},
 			"get": op{id: "getRevision", summary: "One revision, with the work as it became",
-				responses: obj{"200": response("The revision; work is null for a delete.", ref("schemas", "RevisionDetail")), "400": errResp(400), "404": errResp(404)}}.json()},
+				params:    arr{ifNoneMatch, ifModified},
+				responses: cached(obj{"200": response("The revision; work is null for a delete.", ref("schemas", "RevisionDetail"), "ETag", "Last-Modified"), "400": errResp(400), "404": errResp(404)})}.json()},
 		"/api/v1/proposals": obj{"get": op{id: "listProposals", summary: "Proposals, oldest first", auth: true,
 			params: arr{queryParam("state", "Keep the proposals in this state.", obj{"type": "string", "enum": arr{"pending", "accepted", "rejected"}}),
 				queryParam("work", "Keep the proposals about this work id.", str),

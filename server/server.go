@@ -101,7 +101,8 @@ type Server struct {
 
 	statsCache statsCache
 
-	openapi []byte // GET /api/v1/openapi.json
+	openapi     []byte       // GET /api/v1/openapi.json
+	changeClock *changeClock // Last-Modified of cached answers (conditional)
 }
 
 // New checks the config, parses every template and builds the route table.
@@ -138,6 +139,7 @@ func New(cfg Config) (*Server, error) {
 	if s.openapi, err = openAPIDocument(cfg.Codebook); err != nil {
 		return nil, err
 	}
+	s.changeClock = newChangeClock(s.now())
 	s.searches = newSearchGate(cfg.SearchLimits)
 	s.metrics = newMetrics(s)
 	if s.static, err = newStaticFiles(cfg.Assets); err != nil {
@@ -152,7 +154,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.handler = withSecurityHeaders(compressed)
+	s.handler = withSecurityHeaders(withReadCORS(compressed))
 	return s, nil
 }
 
