@@ -21,7 +21,7 @@ import (
 	"github.com/komoru/komoru/indexer"
 )
 
-// benchQuery is one line of a query set (shared/bench/queries.jsonl).
+// benchQuery is one line of a query set (testdata/bench/queries.jsonl).
 type benchQuery struct {
 	Name    string              `json:"name"`
 	Who     string              `json:"who"`
@@ -35,7 +35,8 @@ type benchQuery struct {
 	Fuzzy   bool                `json:"fuzzy"`
 }
 
-// benchReport is the JSON shape of shared/bench/README.md.
+// benchReport is the JSON shape the benchmark kit merges peers' results
+// with (doc/bench.md).
 type benchReport struct {
 	Peer  string `json:"peer"`
 	N     int    `json:"n"`
