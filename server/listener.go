@@ -10,8 +10,9 @@ import (
 // the limit, 501 and 505), carry the security headers as well. net/http
 // writes each of them to the connection in one Write, as a status line
 // followed by exactly netHTTPErrorHeaders; a handler's response always
-// starts with other headers (Content-Security-Policy sorts first), so it
-// is never mistaken for one.
+// starts with other headers (Content-Security-Policy sorts first, and a
+// 304, which has none, with Cache-Control or another), so it is never
+// mistaken for one.
 func Listener(ln net.Listener) net.Listener { return headerListener{ln} }
 
 // netHTTPErrorHeaders is what net/http's server.go (errorHeaders) puts

@@ -44,7 +44,7 @@ func newMetrics(s *Server) *metrics {
 	m.reg.MustRegister(m.requests, m.duration, m.searches,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		catalogCollector{s})
-	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{DisableCompression: true}) // withCompression compresses
 	return m
 }
 
@@ -66,12 +66,15 @@ type catalogCollector struct{ s *Server }
 
 var (
 	worksDesc = prometheus.NewDesc("komoru_works", "Works in the catalog.", nil, nil)
+	lagDesc   = prometheus.NewDesc("komoru_index_lag",
+		"Catalog changes not yet in the search index: the store's last change sequence number minus the index's. It grows while an import runs beside the server and falls back to 0 as the index follows.", nil, nil)
 	stateDesc = prometheus.NewDesc("komoru_index_state",
 		"The search index's state: 1 for the current one of ok, starting, degraded (could not take the catalog's changes, retried), damaged (a segment file unreadable, being rebuilt) and failed.", []string{"state"}, nil)
 )
 
 func (cc catalogCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- worksDesc
+	ch <- lagDesc
 	ch <- stateDesc
 }
 
@@ -80,6 +83,13 @@ func (cc catalogCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	if n, err := cc.s.store.Count(ctx); err == nil {
 		ch <- prometheus.MustNewConstMetric(worksDesc, prometheus.GaugeValue, float64(n))
+	}
+	// Only an open index has a sequence number to compare (before, the
+	// state says starting).
+	if sq, ok := cc.s.search.(sequencer); ok && cc.s.indexHealth().State != indexer.HealthStarting {
+		if last, err := cc.s.store.LastSeq(ctx); err == nil {
+			ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, float64(max(last-sq.Seq(), 0)))
+		}
 	}
 	current := cc.s.indexHealth().State
 	for _, st := range []string{indexer.HealthOK, indexer.HealthStarting, indexer.HealthDegraded, indexer.HealthDamaged, indexer.HealthFailed} {

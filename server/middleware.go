@@ -164,3 +164,40 @@ func headAsGet(next http.Handler) http.Handler {
 type headWriter struct{ http.ResponseWriter }
 
 func (headWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+// corsExposed are the response headers a script of another origin may
+// read besides the safelisted ones.
+const corsExposed = "ETag, Last-Modified, Retry-After, X-Request-ID, Location"
+
+// withReadCORS opens the API's reads to scripts of every origin
+// (notebooks, other sites): GET and HEAD under /api/v1/ carry
+// Access-Control-Allow-Origin: *, and a preflight for one of them is
+// answered without the handler. Writes never are: a preflight names GET
+// and HEAD only, so a browser refuses another origin's PUT before it is
+// sent, and pages stay same-origin. No credentials are allowed: with
+// "*", a browser sends no cookie, and reading needs none.
+func withReadCORS(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/v1/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		h := w.Header()
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			h.Set("Access-Control-Allow-Origin", "*")
+			h.Set("Access-Control-Expose-Headers", corsExposed)
+		case http.MethodOptions:
+			if r.Header.Get("Origin") == "" || r.Header.Get("Access-Control-Request-Method") == "" {
+				break // not a preflight: the route table answers
+			}
+			h.Set("Access-Control-Allow-Origin", "*")
+			h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+			h.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since")
+			h.Set("Access-Control-Max-Age", "86400")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

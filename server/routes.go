@@ -21,7 +21,7 @@ func (s *Server) routes() http.Handler {
 	// komoru is served directly, or behind the proxies the operator names
 	// (--trusted-proxy); no one else's forwarding header is trusted.
 	_ = r.SetTrustedProxies(s.trusted)
-	r.Use(s.requestID, s.accessLog, s.recoverPanic, s.crossOrigin, s.limitBody, s.authenticate)
+	r.Use(s.requestID, s.accessLog, s.recoverPanic, s.crossOrigin, s.limitBody, s.authenticate, s.conditional)
 	var (
 		contributor = s.requireRole(catalog.RoleContributor)
 		curator     = s.requireRole(catalog.RoleCurator)
@@ -32,6 +32,7 @@ func (s *Server) routes() http.Handler {
 	r.GET("/metrics", s.serveMetrics)
 
 	api := r.Group("/api/v1")
+	api.GET("/openapi.json", s.serveOpenAPI)
 	api.GET("/search", s.handle(s.apiSearch))
 	api.GET("/codebook", s.handle(s.apiCodebook))
 	api.GET("/works/:id", s.handle(s.apiGetWork))

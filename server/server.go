@@ -100,6 +100,9 @@ type Server struct {
 	publicURL  string // no trailing slash
 
 	statsCache statsCache
+
+	openapi     []byte       // GET /api/v1/openapi.json
+	changeClock *changeClock // Last-Modified of cached answers (conditional)
 }
 
 // New checks the config, parses every template and builds the route table.
@@ -133,6 +136,10 @@ func New(cfg Config) (*Server, error) {
 	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
+	if s.openapi, err = openAPIDocument(cfg.Codebook); err != nil {
+		return nil, err
+	}
+	s.changeClock = newChangeClock(s.now())
 	s.searches = newSearchGate(cfg.SearchLimits)
 	s.metrics = newMetrics(s)
 	if s.static, err = newStaticFiles(cfg.Assets); err != nil {
@@ -141,7 +148,13 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = parsePages(cfg.Assets, s.static); err != nil {
 		return nil, err
 	}
-	s.handler = withSecurityHeaders(headAsGet(s.routes()))
+	// HEAD is answered as GET inside compression, which leaves HEAD
+	// alone (gzhttp: nginx's bug with compressed HEAD answers).
+	compressed, err := withCompression(headAsGet(s.routes()))
+	if err != nil {
+		return nil, err
+	}
+	s.handler = withSecurityHeaders(withReadCORS(compressed))
 	return s, nil
 }
 

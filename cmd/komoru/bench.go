@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -20,7 +21,7 @@ import (
 	"github.com/komoru/komoru/indexer"
 )
 
-// benchQuery is one line of a query set (shared/bench/queries.jsonl).
+// benchQuery is one line of a query set (testdata/bench/queries.jsonl).
 type benchQuery struct {
 	Name    string              `json:"name"`
 	Who     string              `json:"who"`
@@ -34,7 +35,8 @@ type benchQuery struct {
 	Fuzzy   bool                `json:"fuzzy"`
 }
 
-// benchReport is the JSON shape of shared/bench/README.md.
+// benchReport is the JSON shape the benchmark kit merges peers' results
+// with (doc/bench.md).
 type benchReport struct {
 	Peer  string `json:"peer"`
 	N     int    `json:"n"`
@@ -68,7 +70,8 @@ const facetTop = 10
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	cfg, err := parseFlagsOnly(e, "bench", args, "corpus", "queries", "repeats", "warmups", "data", "log-level",
-		"http", "duration", "concurrency", "json", "cache", "search-timeout", "max-searches")
+		"http", "duration", "concurrency", "json", "cache", "search-timeout", "max-searches",
+		"generate", "KOMORU_CORPUS_SEED")
 	if err != nil {
 		return err
 	}
@@ -80,8 +83,16 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return usagef("--%s goes with --http", name)
 		}
 	}
-	if cfg.corpus == "" || cfg.queries == "" {
-		return usagef("--corpus and --queries are required")
+	if (cfg.corpus == "") == (cfg.generate == "") {
+		return usagef("give --corpus FILE or --generate N (a synthetic corpus of N works)")
+	}
+	corpus, err := benchCorpus(cfg)
+	if err != nil {
+		return err
+	}
+	defer corpus.Close()
+	if cfg.queries == "" {
+		cfg.queries = defaultBenchQueries
 	}
 	repeats, err1 := strconv.Atoi(cfg.repeats)
 	warmups, err2 := strconv.Atoi(cfg.warmups)
@@ -126,7 +137,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	ir, err := importCorpus(ctx, e, store, cfg.corpus)
+	ir, err := importCorpus(ctx, store, corpus)
 	if err != nil {
 		return err
 	}
@@ -290,15 +301,10 @@ func peakRSS() int64 {
 func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
 // importCorpus imports the corpus through the normal import path: one
-// bad line and nothing is imported.
-func importCorpus(ctx context.Context, e *env, store catalog.Writer, name string) (catalog.ImportReport, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return catalog.ImportReport{}, err
-	}
-	defer f.Close()
+// transaction, every line validated.
+func importCorpus(ctx context.Context, store catalog.Writer, corpus io.Reader) (catalog.ImportReport, error) {
 	var problems []string
-	ir, err := catalog.Import(ctx, store, bufio.NewReaderSize(f, 1<<20), catalog.ImportOptions{
+	ir, err := catalog.Import(ctx, store, bufio.NewReaderSize(corpus, 1<<20), catalog.ImportOptions{
 		Change:    catalog.Change{Author: "bench", Note: "bench corpus"},
 		OnProblem: func(le *catalog.LineError) { problems = append(problems, le.Problems()...) },
 	})
@@ -309,6 +315,26 @@ func importCorpus(ctx context.Context, e *env, store catalog.Writer, name string
 		return ir, fmt.Errorf("corpus: %d bad lines, the first: %s", ir.Rejected, problems[0])
 	}
 	return ir, nil
+}
+
+// defaultBenchQueries is the query set that ships in the repo, for a run
+// from the clone's root.
+const defaultBenchQueries = "testdata/bench/queries.jsonl"
+
+// benchCorpus opens --corpus, or generates --generate N works from --seed
+// as they are read.
+func benchCorpus(cfg *config) (io.ReadCloser, error) {
+	if cfg.corpus != "" {
+		return os.Open(cfg.corpus)
+	}
+	n, err1 := strconv.Atoi(cfg.generate)
+	seed, err2 := strconv.ParseUint(cfg.corpusSeed, 10, 64)
+	if err1 != nil || n < 1 || err2 != nil {
+		return nil, usagef("--generate must be a number of works from 1 and --seed a number from 0, got %q and %q", cfg.generate, cfg.corpusSeed)
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(generateCorpus(pw, n, seed)) }()
+	return pr, nil
 }
 
 // memStatus is the resident memory lines of /proc/self/status.

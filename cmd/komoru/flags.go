@@ -19,25 +19,28 @@ import (
 // takes. Flags are parsed here and nowhere else: packages get explicit
 // config structs.
 type config struct {
-	data      string
-	addr      string
-	seed      bool
-	format    string
-	partial   bool
-	author    string
-	logLevel  string
-	by        string
-	rebuild   bool
-	corpus    string
-	queries   string
-	repeats   string
-	warmups   string
-	proxies   string
-	role      string
-	expires   string
-	publicURL string
-	maxBody   string
-	pprof     string
+	data     string
+	addr     string
+	seed     bool
+	format   string
+	partial  bool
+	author   string
+	logLevel string
+	by       string
+	rebuild  bool
+	corpus   string
+	queries  string
+	repeats  string
+	warmups  string
+	// generate and corpusSeed are bench's synthetic corpus: how many
+	// works, drawn from which seed.
+	generate, corpusSeed string
+	proxies              string
+	role                 string
+	expires              string
+	publicURL            string
+	maxBody              string
+	pprof                string
 	// searchTimeout and maxSearches are serve's search limits.
 	searchTimeout, maxSearches string
 	// httpBench, duration, concurrency and jsonOut are bench --http's.
@@ -85,6 +88,12 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.repeats }},
 	{"warmups", "KOMORU_WARMUPS", "3", "bench: untimed runs of each query first",
 		func(c *config) any { return &c.warmups }},
+	{"generate", "KOMORU_GENERATE", "", "bench: generate a synthetic corpus of this many works instead of reading --corpus",
+		func(c *config) any { return &c.generate }},
+	// Bench's --seed is a number, serve's a switch: this row is bound by
+	// its environment variable's name (lookupFlag).
+	{"seed", "KOMORU_CORPUS_SEED", "1", "bench --generate: the seed of the corpus; the same number and seed give the same works",
+		func(c *config) any { return &c.corpusSeed }},
 	{"http", "KOMORU_HTTP", "false", "bench: load an already indexed --data through HTTP (the real server, in this process) and a 4 KB hello-world beside it; the load generator shares this process's CPUs, so compare lines of one run, not figures of wrk from outside",
 		func(c *config) any { return &c.httpBench }},
 	{"duration", "KOMORU_DURATION", "10s", "bench --http: how long each target is loaded at each concurrency, after a warm-up of the same length up to 1s",
@@ -184,9 +193,11 @@ func parseFlagsOnly(e *env, name string, args []string, names ...string) (*confi
 	return cfg, nil
 }
 
+// lookupFlag finds a flag of the table by its name or, for a name two
+// rows share (--seed), by its environment variable's.
 func lookupFlag(name string) flagSpec {
 	for _, f := range flagTable {
-		if f.name == name {
+		if f.name == name || f.env == name {
 			return f
 		}
 	}
