@@ -12,8 +12,9 @@ import (
 // Zotero and Pandoc read it. Roles map to CSL's name variables: author
 // (authors; writers of a book), director, script-writer (writers of a film
 // or series), illustrator (artists); the publisher or studio is publisher,
-// the medium's label medium, komoru the archive and the work's id its
-// archive_location.
+// the medium's label medium and komoru the archive. The work's id is the
+// item's id, not its archive_location, which APA would print as a report
+// number.
 type cslEncoder struct {
 	w  io.Writer
 	cb *catalog.Codebook
@@ -27,20 +28,19 @@ func newCSLJSON(w io.Writer, o Options) Encoder {
 
 // cslItem is one CSL-JSON item; field names are CSL's variables.
 type cslItem struct {
-	ID              string    `json:"id"`
-	Type            string    `json:"type"`
-	Title           string    `json:"title"`
-	OriginalTitle   string    `json:"original-title,omitempty"`
-	Author          []cslName `json:"author,omitempty"`
-	Director        []cslName `json:"director,omitempty"`
-	ScriptWriter    []cslName `json:"script-writer,omitempty"`
-	Illustrator     []cslName `json:"illustrator,omitempty"`
-	Issued          cslDate   `json:"issued"`
-	Publisher       string    `json:"publisher,omitempty"`
-	Medium          string    `json:"medium,omitempty"`
-	URL             string    `json:"URL,omitempty"`
-	Archive         string    `json:"archive"`
-	ArchiveLocation string    `json:"archive_location"`
+	ID            string    `json:"id"`
+	Type          string    `json:"type"`
+	Title         string    `json:"title"`
+	OriginalTitle string    `json:"original-title,omitempty"`
+	Author        []cslName `json:"author,omitempty"`
+	Director      []cslName `json:"director,omitempty"`
+	ScriptWriter  []cslName `json:"script-writer,omitempty"`
+	Illustrator   []cslName `json:"illustrator,omitempty"`
+	Issued        cslDate   `json:"issued"`
+	Publisher     string    `json:"publisher,omitempty"`
+	Medium        string    `json:"medium,omitempty"`
+	URL           string    `json:"URL,omitempty"`
+	Archive       string    `json:"archive"`
 }
 
 // cslName is a person (family and given) or a company (literal).
@@ -59,7 +59,7 @@ func (e *cslEncoder) item(w *catalog.Work) cslItem {
 	it := cslItem{ID: w.ID, Type: k.csl, Title: w.Title, OriginalTitle: w.OriginalTitle,
 		Issued: cslDate{DateParts: [][]int{{w.Year}}}, Publisher: publisher(w),
 		Medium: e.cb.Label(catalog.FacetMedium, w.Medium), URL: e.o.workURL(w),
-		Archive: archive, ArchiveLocation: w.ID}
+		Archive: archive}
 	for _, c := range w.Creators {
 		n := cslPerson(c)
 		switch {

@@ -299,7 +299,7 @@ func (e *dpEncoder) schema() tableSchema {
 		f := tableField{Name: col, Type: "string"}
 		switch {
 		case col == "id":
-			f.Constraints = &constraints{Required: true, Unique: true, Pattern: `[a-z0-9]+(-[a-z0-9]+)*`}
+			f.Constraints = &constraints{Required: true, Unique: true, Pattern: `^[a-z0-9]+(-[a-z0-9]+)*$`}
 			f.Description = "The work's id in komoru; its page is /works/ID."
 		case col == "title":
 			f.Constraints = &constraints{Required: true}
@@ -340,13 +340,15 @@ func (e *dpEncoder) schema() tableSchema {
 // csvSep is the CSV's list separator (catalog's csvSep).
 const csvSep = "|"
 
-// listPattern matches a list of vals joined with "|": a Table Schema
-// pattern is matched against the whole cell.
+// listPattern matches a list of vals joined with "|". Table Schema means
+// a pattern to match the whole cell, but validators differ (Python's
+// frictionless anchors it, JavaScript's tableschema does not), so the
+// pattern anchors itself.
 func listPattern(vals []string) string {
 	quoted := make([]string, len(vals))
 	for i, v := range vals {
 		quoted[i] = regexp.QuoteMeta(v)
 	}
 	one := "(" + strings.Join(quoted, "|") + ")"
-	return one + `(\|` + one + ")*"
+	return "^" + one + `(\|` + one + ")*$"
 }
