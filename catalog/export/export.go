@@ -2,8 +2,9 @@
 // format (jsonl, json), CSV for spreadsheets and pandas, citations for
 // reference managers (bibtex, ris, csljson) and a Frictionless Data Package
 // (datapackage). It stands beside the catalog package as benbjohnson/wtf's
-// csv package stands beside its domain: it knows works and the codebook,
-// nothing of HTTP, the index or the store, so the CLI, the API and the
+// csv package stands beside its domain: it knows works, the codebook and
+// the store contract (to read a search's works a batch at a time), nothing
+// of HTTP, the index or a store's driver, so the CLI, the API and the
 // pages all write a format the same way.
 //
 // Every format streams: an Encoder is given one work at a time and keeps
