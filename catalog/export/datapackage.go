@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -233,7 +234,7 @@ const readingTheCSV = "works.csv is RFC 4180 CSV in UTF-8 with a header row. Eve
 func (e *dpEncoder) descriptor() descriptor {
 	p := e.o.Provenance
 	t := e.zipTime()
-	version := fmt.Sprintf("%d", p.Seq)
+	version := strconv.FormatInt(p.Seq, 10)
 	return descriptor{
 		Profile: "data-package",
 		Name:    "komoru-export",
