@@ -21,15 +21,26 @@ const csvSep = "|"
 // NeutralizeFormula), so the CSV is for reading, not for round trips: the
 // JSONL export is the lossless form.
 type CSVWriter struct {
-	w      *csv.Writer
-	cb     *Codebook
-	header bool
+	w        *csv.Writer
+	cb       *Codebook
+	header   bool
+	lossless bool
 }
 
 // NewCSVWriter returns a CSVWriter whose dimension columns follow cb.
 func NewCSVWriter(w io.Writer, cb *Codebook) *CSVWriter {
 	return &CSVWriter{w: csv.NewWriter(w), cb: cb}
 }
+
+// NewLosslessCSVWriter returns a CSVWriter that writes every cell as it
+// is, formulas not neutralized: for readers that take cells as data, such
+// as the data package's, whose Table Schema says how to read them.
+func NewLosslessCSVWriter(w io.Writer, cb *Codebook) *CSVWriter {
+	return &CSVWriter{w: csv.NewWriter(w), cb: cb, lossless: true}
+}
+
+// Columns returns the header row: the names of the columns, in order.
+func (c *CSVWriter) Columns() []string { return c.columns() }
 
 func (c *CSVWriter) columns() []string {
 	cols := []string{"id", "title", "original_title", "romanized_title", "alt_titles", "medium", "year", "end_year",
@@ -67,6 +78,9 @@ func (c *CSVWriter) writeHeader() error {
 // years are never touched in practice, as Validate keeps them at 1900 or
 // later; a negative number would come out as text ('-5), the safe side.
 func (c *CSVWriter) writeRow(row []string) error {
+	if c.lossless {
+		return c.w.Write(row)
+	}
 	for i, cell := range row {
 		row[i] = NeutralizeFormula(cell)
 	}

@@ -73,6 +73,13 @@ type Store interface {
 	// snapshot, holding one at a time. It stops at fn's first error and
 	// returns it.
 	Each(ctx context.Context, fn func(*Work) error) error
+	// Works returns the current works among ids, in the order of ids,
+	// from one snapshot: an id with no current work (never created, or
+	// deleted since the ids were listed, as an export's search listed
+	// them) is left out, and an id given twice is returned twice. It is
+	// the batch read of exports, which fetch a search's hits a few
+	// hundred at a time rather than one by one.
+	Works(ctx context.Context, ids []string) ([]*Work, error)
 
 	// User returns an account by name.
 	User(ctx context.Context, name string) (User, error)

@@ -126,6 +126,16 @@ func (p *Pending) Crosstab(ctx context.Context, q Query, row, col string) (*Cros
 	return ix.Crosstab(ctx, q, row, col)
 }
 
+// IDs lists every work of a search on the open index (see Index.IDs);
+// before, why there is none, as Search.
+func (p *Pending) IDs(ctx context.Context, q Query) ([]string, error) {
+	ix, err := p.index()
+	if ix == nil {
+		return nil, err
+	}
+	return ix.IDs(ctx, q)
+}
+
 // Seq is the open index's change sequence (Index.Seq), and 0 before it
 // opens: nothing is counted then, so no cache keeps a count under it.
 func (p *Pending) Seq() int64 {

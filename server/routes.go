@@ -34,6 +34,7 @@ func (s *Server) routes() http.Handler {
 	api := r.Group("/api/v1")
 	api.GET("/openapi.json", s.serveOpenAPI)
 	api.GET("/search", s.handle(s.apiSearch))
+	api.GET("/export", s.handle(s.apiExport))
 	api.GET("/codebook", s.handle(s.apiCodebook))
 	api.GET("/works/:id", s.handle(s.apiGetWork))
 	api.GET("/works/:id/revisions", s.handle(s.apiRevisions))

@@ -127,6 +127,65 @@ func (s *Store) Each(ctx context.Context, fn func(*catalog.Work) error) error {
 	})
 }
 
+// worksBatch is the most ids one query of Works asks for: far under
+// SQLite's limit on bound parameters (32766), and large enough that a
+// batch costs one statement, not hundreds.
+const worksBatch = 500
+
+// Works returns the current works among ids, in the order of ids; ids with
+// no current work are left out.
+func (s *Store) Works(ctx context.Context, ids []string) ([]*catalog.Work, error) {
+	// One read transaction, so that batches of a long list see one
+	// snapshot.
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	docs := make(map[string]*catalog.Work, min(len(ids), worksBatch))
+	out := make([]*catalog.Work, 0, len(ids))
+	for start := 0; start < len(ids); start += worksBatch {
+		batch := ids[start:min(start+worksBatch, len(ids))]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		q := "SELECT w.id, r.doc FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id IN (?" +
+			strings.Repeat(",?", len(batch)-1) + ")"
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		clear(docs)
+		for rows.Next() {
+			var (
+				id  string
+				doc []byte
+			)
+			if err := rows.Scan(&id, &doc); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			w := new(catalog.Work)
+			if err := json.Unmarshal(doc, w); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("work %q: stored work: %w", id, err)
+			}
+			docs[id] = w
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		for _, id := range batch {
+			if w, ok := docs[id]; ok {
+				out = append(out, w)
+			}
+		}
+	}
+	return out, nil
+}
+
 // EachRaw calls fn with the canonical JSON of every current work in id order.
 // The slice is valid only during the call.
 func (s *Store) EachRaw(ctx context.Context, fn func(doc []byte) error) error {

@@ -46,6 +46,7 @@ func Run(t *testing.T, h Harness) {
 		{"WriteRollsBack", testWriteRollsBack},
 		{"Remember", testRemember},
 		{"EachSnapshot", testEachSnapshot},
+		{"WorksBatch", testWorksBatch},
 		{"ImportAllOrNothing", testImportAllOrNothing},
 		{"ImportPartialAndUpsert", testImportPartialAndUpsert},
 		{"ImportRoundTrip", testRoundTrip},

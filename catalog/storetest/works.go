@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -449,6 +450,59 @@ func testEachSnapshot(t *testing.T, su suite) {
 	n := 0
 	if err := s.Each(ctx, func(*catalog.Work) error { n++; return stop }); err != stop || n != 1 {
 		t.Errorf("Each stopping at the first work = %v after %d, want fn's error after 1", err, n)
+	}
+}
+
+// testWorksBatch reads works by id in the caller's order, leaves out the
+// ones that are gone, and reads past one query's worth of ids.
+func testWorksBatch(t *testing.T, su suite) {
+	ctx := context.Background()
+	s := su.open(t)
+	var ids []string
+	for i := range 1203 {
+		ids = append(ids, fmt.Sprintf("w%04d", i))
+	}
+	err := s.Write(ctx, func(tx catalog.Tx) error {
+		for i, id := range ids {
+			w := testWork(id, 1950+i%70)
+			doc, err := w.MarshalCanonical()
+			if err != nil {
+				return err
+			}
+			r := catalog.Revision{WorkID: id, Number: 1, Op: catalog.OpCreate, Author: "alice", Time: time.Unix(1, 0).UTC(), Work: w}
+			if _, err := tx.Append(ctx, r, doc); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := catalog.DeleteWork(ctx, s, "w0002", 0, alice); err != nil {
+		t.Fatal(err)
+	}
+	// Reversed, so that the store's own order (by id) is not the answer.
+	ask := slices.Clone(ids)
+	slices.Reverse(ask)
+	ask = append(ask, "missing", "w0001")
+	got, err := s.Works(ctx, ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotIDs []string
+	for _, w := range got {
+		gotIDs = append(gotIDs, w.ID)
+	}
+	want := slices.DeleteFunc(slices.Clone(ask), func(id string) bool { return id == "w0002" || id == "missing" })
+	if diff := cmp.Diff(want, gotIDs); diff != "" {
+		t.Errorf("Works ids (-want +got):\n%s", diff)
+	}
+	if len(got) > 0 && got[len(got)-1].Year != 1951 {
+		t.Errorf("Works read w0001 with year %d, want 1951", got[len(got)-1].Year)
+	}
+	if got, err := s.Works(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("Works(nil) = %d works, %v; want none", len(got), err)
 	}
 }
 

@@ -15,6 +15,9 @@ func TestDependencyRules(t *testing.T) {
 		mod + "/catalog": {"github.com/gin-gonic/gin", "github.com/blevesearch/", "github.com/gocolly/", "modernc.org/sqlite", "github.com/jackc/pgx"},
 		mod + "/indexer": {"github.com/gin-gonic/gin", "github.com/gocolly/", "modernc.org/sqlite", "github.com/jackc/pgx"},
 		mod + "/web":     {"github.com/"},
+		// The encoders stand beside the domain: catalog and the standard
+		// library only.
+		mod + "/catalog/export": {"github.com/"},
 	}
 	// Packages a package must not import directly.
 	forbiddenImports := map[string][]string{
@@ -23,6 +26,7 @@ func TestDependencyRules(t *testing.T) {
 		// The conformance suite knows the contract only, never a store.
 		mod + "/catalog/storetest": {mod + "/catalog/sqlite", mod + "/catalog/postgres", mod + "/indexer", mod + "/server", mod + "/web"},
 		mod + "/catalog/harvest":   {mod + "/catalog/sqlite", mod + "/indexer", mod + "/server", mod + "/web"},
+		mod + "/catalog/export":    {"net/http", "database/sql", mod + "/catalog/sqlite", mod + "/indexer", mod + "/server", mod + "/web"},
 		mod + "/indexer":           {"net/http", mod + "/catalog/sqlite", mod + "/catalog/harvest", mod + "/server", mod + "/web"},
 		mod + "/server":            {mod + "/catalog/sqlite", mod + "/catalog/harvest"},
 		mod + "/web":               {mod + "/"},

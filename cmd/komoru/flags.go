@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/export"
 	"github.com/komoru/komoru/server"
 )
 
@@ -23,6 +24,7 @@ type config struct {
 	addr     string
 	seed     bool
 	format   string
+	search   string // export: the search's URL parameters
 	partial  bool
 	author   string
 	logLevel string
@@ -68,8 +70,10 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.proxies }},
 	{"seed", "KOMORU_SEED", "true", "load the shipped catalog into a data dir that has never had it",
 		func(c *config) any { return &c.seed }},
-	{"format", "KOMORU_FORMAT", "jsonl", "output format: jsonl or csv",
+	{"format", "KOMORU_FORMAT", "jsonl", "export: output format: " + strings.Join(export.Names(), ", ") + " (doc/exports.md)",
 		func(c *config) any { return &c.format }},
+	{"search", "KOMORU_SEARCH", "", "export: export every hit of this search, given as the search API's URL parameters, such as 'q=room&realism=realistic&sort=year'; empty exports the whole catalog",
+		func(c *config) any { return &c.search }},
 	{"partial", "KOMORU_PARTIAL", "false", "import the good lines of a file that has bad ones",
 		func(c *config) any { return &c.partial }},
 	{"author", "KOMORU_AUTHOR", "import", "author recorded on the revisions the import writes",
@@ -205,8 +209,8 @@ func lookupFlag(name string) flagSpec {
 }
 
 func (c *config) validate() error {
-	if c.format != "" && c.format != "jsonl" && c.format != "csv" {
-		return usagef("--format must be jsonl or csv, got %q", c.format)
+	if _, ok := export.Lookup(c.format); c.format != "" && !ok {
+		return usagef("--format %s", export.UnknownFormat(c.format))
 	}
 	if c.logLevel != "" {
 		var l slog.Level

@@ -9,7 +9,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/komoru/komoru/catalog/export"
 )
 
 func main() {
@@ -41,7 +44,7 @@ func init() {
 	commands = []command{
 		{"serve", "[--addr 127.0.0.1:8080] [--data DIR] [--public-url URL]", "serve the web UI and the API", runServe},
 		{"import", "[--partial] [--author NAME] FILE...", "import works in import format v1 (JSON Lines); - reads stdin", runImport},
-		{"export", "[--format jsonl|csv] [--data DIR]", "write the catalog to stdout", runExport},
+		{"export", "[--format " + strings.Join(export.Names(), "|") + "] [--search PARAMS] [--data DIR]", "write the catalog, or every hit of a search, to stdout", runExport},
 		{"stats", "[--by FACET] [--data DIR]", "count the works per facet value, optionally split by a facet such as decade", runStats},
 		{"backup", "FILE [--data DIR]", "write a consistent copy of the catalog to the new file FILE, also while a server or an import runs", runBackup},
 		{"restore", "FILE [--data DIR]", "make the backup FILE the catalog of a data dir that has none; serve then builds the search index", runRestore},
