@@ -2,12 +2,14 @@ package server
 
 import (
 	"encoding/json"
+	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/export"
 	"github.com/komoru/komoru/indexer"
 )
 
@@ -26,18 +28,6 @@ type arr = []any
 
 // ref points at a component of the document.
 func ref(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }
-
-// exportFormats are the formats of GET /api/v1/export and their media
-// types.
-var exportFormats = []struct{ name, mediaType string }{
-	{"jsonl", "application/x-ndjson"},
-	{"json", "application/json"},
-	{"csv", "text/csv"},
-	{"bibtex", "application/x-bibtex"},
-	{"ris", "application/x-research-info-systems"},
-	{"csljson", "application/vnd.citationstyles.csl+json"},
-	{"datapackage", "application/zip"},
-}
 
 // openAPIDocument returns the document as JSON.
 func openAPIDocument(cb *catalog.Codebook) ([]byte, error) {
@@ -213,15 +203,23 @@ func openAPIPaths(cb *catalog.Codebook) obj {
 		desc: "The parameters of /api/v1/search (page and size aside: every hit is exported) and the format; the response streams in the search's order.",
 		params: append(searchParams(cb), obj{"name": "format", "in": "query", "required": true, "description": "The format of the export.", "schema": obj{"type": "string", "enum": func() arr {
 			var a arr
-			for _, f := range exportFormats {
-				a = append(a, f.name)
+			for _, f := range export.Formats() {
+				a = append(a, f.Name)
 			}
 			return a
 		}()}}),
 		responses: cached(obj{"200": func() obj {
 			content := obj{}
-			for _, f := range exportFormats {
-				content[f.mediaType] = obj{"schema": obj{"type": "string", "description": f.name}}
+			for _, f := range export.Formats() {
+				mt, _, _ := mime.ParseMediaType(f.MediaType)
+				schema := obj{"type": "string", "description": f.Name + ": " + f.Title}
+				switch f.Name {
+				case "json":
+					schema = obj{"type": "array", "items": ref("schemas", "Work"), "description": f.Name + ": " + f.Title}
+				case "csljson":
+					schema = obj{"type": "array", "items": obj{"type": "object", "required": arr{"id", "type", "title"}}, "description": f.Name + ": " + f.Title}
+				}
+				content[mt] = obj{"schema": schema}
 			}
 			return obj{"description": "The export, streamed.", "content": content}
 		}(), "400": errResp(400), "503": errResp(503)})}
