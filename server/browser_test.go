@@ -164,9 +164,15 @@ func (b *browser) selfTest(t *testing.T) {
 	}
 }
 
+// stepTimeout bounds one run of browser steps: a wait for something that
+// never comes fails its test, rather than the whole package's timeout.
+const stepTimeout = 2 * time.Minute
+
 func (b *browser) run(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatal(err)
 	}
 }
