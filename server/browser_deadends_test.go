@@ -17,6 +17,7 @@ func TestBrowserPastTheEnd(t *testing.T) {
 	if got := eval[string](t, b, `document.querySelector("#results .empty p").textContent`); got != "Page 999 is past the last page, 6." {
 		t.Errorf("page 999 says %q", got)
 	}
+	b.screenshots(t, "search-past-the-end")
 	b.run(t, chromedp.Click(chromedp.CSS("a.last-page")))
 	b.waitFor(t, `location.search === "?page=6" && document.querySelectorAll(".hit").length > 0`)
 	if got := eval[string](t, b, `document.getElementById("total").textContent`); got != "101–111 of 111 works" {

@@ -349,6 +349,8 @@ func TestBrowserToggletips(t *testing.T) {
 	if n := eval[int](t, b, `document.querySelectorAll("details.tip[open]").length`); n > 1 || (n == 1 && !eval[bool](t, b, `document.activeElement.matches("details.tip > summary")`)) {
 		t.Errorf("%d definitions stay open after the focus moved on", n)
 	}
+	eval[bool](t, b, `document.querySelector("details.tip").open = true`)
+	b.screenshots(t, "work-toggletip")
 	b.clean(t)
 }
 
@@ -417,6 +419,7 @@ func TestBrowserKeyboard(t *testing.T) {
 	if name := eval[string](t, b, `document.activeElement.innerText`); name != "Spoiler: hide Recovery" {
 		t.Errorf("the revealed spoiler's control reads %q, want it to offer to hide", name)
 	}
+	b.screenshots(t, "work-spoiler-revealed")
 	b.clean(t)
 }
 
