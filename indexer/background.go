@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/komoru/komoru/catalog"
 )
 
 // BuildingError is what a search gets while the index is being built or
@@ -134,6 +136,15 @@ func (p *Pending) IDs(ctx context.Context, q Query) ([]string, error) {
 		return nil, err
 	}
 	return ix.IDs(ctx, q)
+}
+
+// Applied is the open index's Applied, and nothing before it opens.
+func (p *Pending) Applied() map[catalog.Op]int64 {
+	ix, _ := p.index()
+	if ix == nil {
+		return nil
+	}
+	return ix.Applied()
 }
 
 // Seq is the open index's change sequence (Index.Seq), and 0 before it

@@ -108,6 +108,11 @@ type Index struct {
 
 	damaged atomic.Bool // a read faulted (catchFault); Follow rebuilds
 
+	// applied counts the catalog's changes the index has taken since it
+	// opened, by operation: an import running beside a server shows here
+	// as its creates and updates (Applied).
+	applied struct{ create, update, delete atomic.Int64 }
+
 	hmu      sync.Mutex // guards the write health below
 	writeErr error      // why the last write failed; nil once caught up
 	failures int        // writes failed in a row

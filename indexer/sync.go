@@ -252,7 +252,27 @@ func (ix *Index) apply(revs []catalog.Revision) error {
 	ix.snap.close()
 	ix.setSnap(snap)
 	ix.seq = seq
+	for _, r := range revs {
+		switch r.Op {
+		case catalog.OpCreate:
+			ix.applied.create.Add(1)
+		case catalog.OpUpdate:
+			ix.applied.update.Add(1)
+		case catalog.OpDelete:
+			ix.applied.delete.Add(1)
+		}
+	}
 	return nil
+}
+
+// Applied returns how many of the catalog's changes the index has taken
+// since it opened, by operation (a build counts none).
+func (ix *Index) Applied() map[catalog.Op]int64 {
+	return map[catalog.Op]int64{
+		catalog.OpCreate: ix.applied.create.Load(),
+		catalog.OpUpdate: ix.applied.update.Load(),
+		catalog.OpDelete: ix.applied.delete.Load(),
+	}
 }
 
 // writeBatches writes batches to Bleve, two at once if there are two

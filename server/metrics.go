@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/komoru/komoru/catalog"
 	"github.com/komoru/komoru/indexer"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -68,6 +69,8 @@ var (
 	worksDesc = prometheus.NewDesc("komoru_works", "Works in the catalog.", nil, nil)
 	lagDesc   = prometheus.NewDesc("komoru_index_lag",
 		"Catalog changes not yet in the search index: the store's last change sequence number minus the index's. It grows while an import runs beside the server and falls back to 0 as the index follows.", nil, nil)
+	appliedDesc = prometheus.NewDesc("komoru_index_changes_applied_total",
+		"Catalog changes the search index has taken since the server started, by operation (create, update, delete). Imports run as their own process (komoru import), so an import beside the server counts here, as its creates and updates.", []string{"op"}, nil)
 	stateDesc = prometheus.NewDesc("komoru_index_state",
 		"The search index's state: 1 for the current one of ok, starting, degraded (could not take the catalog's changes, retried), damaged (a segment file unreadable, being rebuilt) and failed.", []string{"state"}, nil)
 )
@@ -75,6 +78,7 @@ var (
 func (cc catalogCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- worksDesc
 	ch <- lagDesc
+	ch <- appliedDesc
 	ch <- stateDesc
 }
 
@@ -89,6 +93,11 @@ func (cc catalogCollector) Collect(ch chan<- prometheus.Metric) {
 	if sq, ok := cc.s.search.(sequencer); ok && cc.s.indexHealth().State != indexer.HealthStarting {
 		if last, err := cc.s.store.LastSeq(ctx); err == nil {
 			ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, float64(max(last-sq.Seq(), 0)))
+		}
+	}
+	if a, ok := cc.s.search.(interface{ Applied() map[catalog.Op]int64 }); ok {
+		for op, n := range a.Applied() {
+			ch <- prometheus.MustNewConstMetric(appliedDesc, prometheus.CounterValue, float64(n), string(op))
 		}
 	}
 	current := cc.s.indexHealth().State

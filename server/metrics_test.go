@@ -39,4 +39,11 @@ func TestMetricsIndexLag(t *testing.T) {
 	if got := lag(); got != "0" {
 		t.Errorf("lag after catching up = %s, want 0", got)
 	}
+	// The two changes were updates: the index counts them as taken.
+	rec := st.do(t, req{method: "GET", url: "/metrics"})
+	for _, want := range []string{`komoru_index_changes_applied_total{op="update"} 2`, `komoru_index_changes_applied_total{op="create"} 0`} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 }
