@@ -26,16 +26,14 @@ func newBibTeX(w io.Writer, o Options) Encoder {
 }
 
 func (e *bibtexEncoder) Write(w *catalog.Work) error {
+	writeBibTeX(e.w, kindOf(w.Medium).bib, bibKey(w.ID), e.fields(w))
+	e.w.WriteString("\n")
+	return e.w.Flush()
+}
+
+// fields are a work's entry's fields, escaped.
+func (e *bibtexEncoder) fields(w *catalog.Work) []bibField {
 	k := kindOf(w.Medium)
-	b := e.w
-	b.WriteString("@" + k.bib + "{" + bibKey(w.ID) + ",\n")
-	field := func(name, v string) {
-		if v != "" {
-			b.WriteString("  " + name + " = {" + v + "},\n")
-		}
-	}
-	field("title", bibText(w.Title))
-	field("origtitle", bibText(w.OriginalTitle))
 	var names []string
 	for _, c := range primary(w) {
 		if isPerson(c) {
@@ -44,17 +42,34 @@ func (e *bibtexEncoder) Write(w *catalog.Work) error {
 			names = append(names, "{"+bibText(c.Name)+"}")
 		}
 	}
-	field("author", strings.Join(names, " and "))
-	field("year", strconv.Itoa(w.Year))
-	field("publisher", bibText(publisher(w)))
-	if !k.isText() {
-		field("howpublished", bibText(e.cb.Label(catalog.FacetMedium, w.Medium)))
+	fields := []bibField{
+		{"title", bibText(w.Title)},
+		{"origtitle", bibText(w.OriginalTitle)},
+		{"author", strings.Join(names, " and ")},
+		{"year", strconv.Itoa(w.Year)},
+		{"publisher", bibText(publisher(w))},
 	}
-	url := e.o.workURL(w)
-	field("url", bibURL(url))
-	field("note", "Catalog entry "+bibText(w.ID)+" in "+archive)
-	b.WriteString("}\n\n")
-	return b.Flush()
+	if !k.isText() {
+		fields = append(fields, bibField{"howpublished", bibText(e.cb.Label(catalog.FacetMedium, w.Medium))})
+	}
+	return append(fields,
+		bibField{"url", bibURL(e.o.workURL(w))},
+		bibField{"note", "Catalog entry " + bibText(w.ID) + " in " + archive})
+}
+
+// bibField is a field of an entry, its value escaped (bibText, bibURL).
+type bibField struct{ name, value string }
+
+// writeBibTeX writes an entry, leaving out empty fields: the works' and
+// the dataset's entries alike.
+func writeBibTeX(b io.StringWriter, typ, key string, fields []bibField) {
+	b.WriteString("@" + typ + "{" + key + ",\n")
+	for _, f := range fields {
+		if f.value != "" {
+			b.WriteString("  " + f.name + " = {" + f.value + "},\n")
+		}
+	}
+	b.WriteString("}\n")
 }
 
 func (e *bibtexEncoder) End() error { return e.w.Flush() }
