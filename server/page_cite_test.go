@@ -99,3 +99,43 @@ func TestCiteCached(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkCitationIsTheExports: a work page's BibTeX is the very entry
+// the bibtex export writes for the work, and its JSON-LD and OpenGraph
+// types are the export registry's for its medium: one table of types, for
+// every medium the shipped catalog has.
+func TestWorkCitationIsTheExports(t *testing.T) {
+	st := newSite(t)
+	rec := st.do(t, req{method: "GET", url: "/api/v1/export?format=bibtex"})
+	if rec.Code != http.StatusOK {
+		t.Fatalf("bibtex export: %d", rec.Code)
+	}
+	all := rec.Body.String()
+	media := map[string]bool{}
+	var works []*catalog.Work
+	if err := st.store.Each(context.Background(), func(w *catalog.Work) error {
+		if !media[w.Medium] {
+			media[w.Medium] = true
+			works = append(works, w)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range works {
+		page := st.do(t, req{method: "GET", url: "/works/" + w.ID}).Body.String()
+		entry := html.UnescapeString(elementHTML(t, page, "code", "cite-bibtex"))
+		if !strings.HasPrefix(entry, "@"+export.KindOf(w.Medium).BibTeX+"{") || !strings.Contains(all, entry+"\n\n") {
+			t.Errorf("%s: the page's BibTeX is not the export's entry:\n%s", w.ID, entry)
+		}
+		k := export.KindOf(w.Medium)
+		for _, want := range []string{`"@type":"` + k.SchemaOrg + `"`, `<meta property="og:type" content="` + k.OpenGraph + `">`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s (%s): the page lacks %s", w.ID, w.Medium, want)
+			}
+		}
+	}
+	if len(media) < 5 {
+		t.Errorf("the shipped catalog has %d media; the test would prove little", len(media))
+	}
+}

@@ -16,27 +16,26 @@ import (
 // studio, the year, the work page's url and komoru as the archive in
 // note.
 type bibtexEncoder struct {
-	w  *bufio.Writer
-	cb *catalog.Codebook
-	o  Options
+	w *bufio.Writer
+	o Options
 }
 
 func newBibTeX(w io.Writer, o Options) Encoder {
-	return &bibtexEncoder{w: bufio.NewWriter(w), cb: o.codebook(), o: o}
+	return &bibtexEncoder{w: bufio.NewWriter(w), o: o}
 }
 
 func (e *bibtexEncoder) Write(w *catalog.Work) error {
-	writeBibTeX(e.w, kindOf(w.Medium).bib, bibKey(w.ID), e.fields(w))
-	e.w.WriteString("\n")
+	e.w.WriteString(BibTeXEntry(w, e.o) + "\n")
 	return e.w.Flush()
 }
 
-// fields are a work's entry's fields, escaped.
-func (e *bibtexEncoder) fields(w *catalog.Work) []bibField {
-	k := kindOf(w.Medium)
+// BibTeXEntry is a work's BibTeX entry, as the bibtex export writes it
+// and the work page shows it.
+func BibTeXEntry(w *catalog.Work, o Options) string {
+	k := KindOf(w.Medium)
 	var names []string
-	for _, c := range primary(w) {
-		if isPerson(c) {
+	for _, c := range Primary(w) {
+		if IsPerson(c) {
 			names = append(names, bibText(c.Name))
 		} else {
 			names = append(names, "{"+bibText(c.Name)+"}")
@@ -50,11 +49,14 @@ func (e *bibtexEncoder) fields(w *catalog.Work) []bibField {
 		{"publisher", bibText(publisher(w))},
 	}
 	if !k.isText() {
-		fields = append(fields, bibField{"howpublished", bibText(e.cb.Label(catalog.FacetMedium, w.Medium))})
+		fields = append(fields, bibField{"howpublished", bibText(o.codebook().Label(catalog.FacetMedium, w.Medium))})
 	}
-	return append(fields,
-		bibField{"url", bibURL(e.o.workURL(w))},
+	fields = append(fields,
+		bibField{"url", bibURL(o.workURL(w))},
 		bibField{"note", "Catalog entry " + bibText(w.ID) + " in " + archive})
+	var b strings.Builder
+	writeBibTeX(&b, k.BibTeX, bibKey(w.ID), fields)
+	return b.String()
 }
 
 // bibField is a field of an entry, its value escaped (bibText, bibURL).

@@ -57,8 +57,8 @@ type cslDate struct {
 }
 
 func (e *cslEncoder) item(w *catalog.Work) cslItem {
-	k := kindOf(w.Medium)
-	it := cslItem{ID: w.ID, Type: k.csl, Title: w.Title, OriginalTitle: w.OriginalTitle,
+	k := KindOf(w.Medium)
+	it := cslItem{ID: w.ID, Type: k.CSL, Title: w.Title, OriginalTitle: w.OriginalTitle,
 		Issued: cslDate{DateParts: [][]int{{w.Year}}}, Publisher: publisher(w),
 		Medium: e.cb.Label(catalog.FacetMedium, w.Medium), URL: e.o.workURL(w),
 		Archive: archive}
@@ -78,8 +78,8 @@ func (e *cslEncoder) item(w *catalog.Work) cslItem {
 	if it.Author == nil && it.Director == nil {
 		// Styles cite the author first; a work made by a company (a
 		// game, a series without a named director) has it as author.
-		for _, c := range primary(w) {
-			if !isPerson(c) {
+		for _, c := range Primary(w) {
+			if !IsPerson(c) {
 				it.Author = append(it.Author, cslName{Literal: c.Name})
 			}
 		}

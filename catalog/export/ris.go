@@ -29,15 +29,15 @@ func newRIS(w io.Writer, o Options) Encoder {
 func (e *risEncoder) Write(w *catalog.Work) error {
 	b := e.w
 	tag := risTagger(b)
-	tag("TY", kindOf(w.Medium).ris)
+	tag("TY", KindOf(w.Medium).RIS)
 	tag("TI", w.Title)
 	tag("OP", w.OriginalTitle)
-	first := primary(w)
+	first := Primary(w)
 	for _, c := range first {
 		tag("AU", risName(c))
 	}
 	for _, c := range w.Creators {
-		if isPerson(c) && !containsCreator(first, c) {
+		if IsPerson(c) && !containsCreator(first, c) {
 			tag("A2", risName(c))
 		}
 	}
@@ -71,7 +71,7 @@ func risTagger(b io.StringWriter) func(tag, value string) {
 
 // risName writes a person as RIS asks, "Family, Given"; a company whole.
 func risName(c catalog.Creator) string {
-	if !isPerson(c) {
+	if !IsPerson(c) {
 		return c.Name
 	}
 	family, given := splitName(c.Name)
