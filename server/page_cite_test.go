@@ -13,6 +13,8 @@ import (
 	"github.com/komoru/komoru/catalog/export"
 )
 
+func init() { zeroPages["cite"] = citePage{} }
+
 // TestCitePage: /cite cites the catalog at its change sequence number,
 // dated by that change, with the codebook's version, the site's URL and
 // the licence, in every format; an edit to the catalog raises the version
