@@ -47,14 +47,15 @@ func TestDatasetCFFWithoutURL(t *testing.T) {
 	}
 }
 
-// TestClientDatasetCFF validates the CITATION.cff against the Citation
-// File Format 1.2.0 JSON Schema (testdata/cff-schema-1.2.0.json, from
-// citation-file-format/citation-file-format at tag 1.2.0, CC BY 4.0), read
-// by PyYAML and checked by python-jsonschema.
+// TestClientDatasetCFF reads the CITATION.cff with PyYAML, a YAML parser
+// komoru did not write, and checks it with python-jsonschema against the
+// Citation File Format 1.2.0 rules a dataset's file must meet, as komoru
+// states them (testdata/cff-1.2.0-rules.json: the required keys, the
+// version, the type, the date's and the URL's shape).
 func TestClientDatasetCFF(t *testing.T) {
 	py := python(t, "yaml", "jsonschema")
 	cff := writeTemp(t, "CITATION.cff", []byte(testDataset.CFF()))
-	schema, err := filepath.Abs("testdata/cff-schema-1.2.0.json")
+	schema, err := filepath.Abs("testdata/cff-1.2.0-rules.json")
 	if err != nil {
 		t.Fatal(err)
 	}
