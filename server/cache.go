@@ -35,6 +35,8 @@ var cachedRoutes = map[string]bool{
 	"/stats/crosstab":                true,
 	"/stats/crosstab.csv":            true,
 	"/stats/:file":                   true,
+	"/cite":                          true,
+	"/cite/CITATION.cff":             false,
 	"/changes":                       true,
 	"/changes.atom":                  true,
 }

@@ -345,6 +345,8 @@ var sitePages = []sitePage{
 	{"get", "/stats/crosstab", "Cross-tabulation of two facets over a search", false, textHTML},
 	{"get", "/stats/crosstab.csv", "The cross-tabulation's counts", false, "text/csv"},
 	{"get", "/stats/{file}", "A chart of a search as SVG ({chart}.svg) or CSV ({chart}.csv)", false, "image/svg+xml"},
+	{"get", "/cite", "How to cite the catalog as a data set: BibTeX, RIS, CSL-JSON", false, textHTML},
+	{"get", "/cite/CITATION.cff", "The catalog's CITATION.cff (Citation File Format 1.2.0)", false, cffMediaType},
 	{"post", "/prefs", "Keep a reader's preferences (theme, spoilers) in a cookie", false, ""},
 	{"get", "/static/{path}", "The site's static files; with ?v= their checksum, cached for a year", false, "application/octet-stream"},
 	{"get", "/favicon.ico", "The site's icon", false, "image/svg+xml"},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/export"
 	"github.com/komoru/komoru/indexer"
 )
 
@@ -42,6 +43,36 @@ type searchPage struct {
 	SortOptions      []sortOption
 	Errors           []paramError // bad parameters, as the API names them
 	ChartURL         string       // the stats page of these results (statsURL)
+	Exports          []exportLink // these results in every export format (exportLinks)
+}
+
+// exportLink is one format of the "Export N results" menu.
+type exportLink struct {
+	Name, Title, URL string
+}
+
+// exportLinks links the search to its export in every format of the
+// registry: the same search (text, filters, sort, typo and matching), so
+// the file holds every hit in the order the page lists them. The page's
+// own parameters go: page and size (the export is every hit), show (a
+// spoiler facet seen changes nothing of the search) and explain (scores
+// are not in any format).
+func exportLinks(params url.Values) []exportLink {
+	v := url.Values{}
+	for k, vals := range params {
+		switch k {
+		case paramPage, paramSize, paramShow, paramExplain, paramFormat:
+			continue
+		}
+		v[k] = slices.Clone(vals)
+	}
+	formats := export.Formats()
+	links := make([]exportLink, len(formats))
+	for i, f := range formats {
+		v.Set(paramFormat, f.Name)
+		links[i] = exportLink{Name: f.Name, Title: f.Title, URL: "/api/v1/export?" + v.Encode()}
+	}
+	return links
 }
 
 // MaxQuery is the search box's maxlength: the most characters q may have.
@@ -180,6 +211,7 @@ func (s *Server) searchResults(c *gin.Context, params url.Values, q indexer.Quer
 		Dropped:  res.DroppedWords,
 		Shown:    params[paramShow],
 		ChartURL: statsURL(params),
+		Exports:  exportLinks(params),
 	}
 	for _, o := range []sortOption{{"relevance", "Relevance", false}, {"year", "Oldest first", false}, {"-year", "Newest first", false}, {"title", "Title", false}} {
 		o.Selected = o.Value == q.Sort || (q.Sort == "" && o.Value == "relevance")

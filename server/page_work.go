@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/export"
 )
 
 // workPage is /works/{id}: every fact, every coded dimension with its
@@ -386,32 +387,10 @@ func (r spoilerReveal) of(dim, anchor string) (shown bool, reveal, hide string) 
 // chooses (a poisoned cache or a link to another site).
 func (s *Server) baseURL() string { return s.publicURL }
 
-// people returns the creators a citation names as authors: the author, else
-// the director, writer or developer, else the studio.
-func people(w *catalog.Work) []catalog.Creator {
-	for _, roles := range [][]string{{"author"}, {"director", "writer"}, {"developer", "studio", "network", "publisher"}} {
-		var out []catalog.Creator
-		for _, c := range w.Creators {
-			if slices.Contains(roles, c.Role) {
-				out = append(out, c)
-			}
-		}
-		if len(out) > 0 {
-			return out
-		}
-	}
-	return nil
-}
-
-// isPerson tells people from companies by the role they played.
-func isPerson(c catalog.Creator) bool {
-	return slices.Contains([]string{"author", "artist", "director", "writer"}, c.Role)
-}
-
 // apaName writes "Tatsuhiko Takimoto" as "Takimoto, T."; companies stay whole.
 func apaName(c catalog.Creator) string {
 	parts := strings.Fields(c.Name)
-	if !isPerson(c) || len(parts) < 2 {
+	if !export.IsPerson(c) || len(parts) < 2 {
 		return c.Name
 	}
 	var initials []string
@@ -424,7 +403,7 @@ func apaName(c catalog.Creator) string {
 
 func (s *Server) cite(w *catalog.Work, rev catalog.Revision, base string) citation {
 	var names []string
-	for _, c := range people(w) {
+	for _, c := range export.Primary(w) {
 		names = append(names, apaName(c))
 	}
 	authors := strings.Join(names, ", ")
@@ -440,47 +419,9 @@ func (s *Server) cite(w *catalog.Work, rev catalog.Revision, base string) citati
 	entry := "komoru. (" + rev.Time.Format("2006, January 2") + "). " + w.Title + " (" + medium + ", " + strconv.Itoa(w.Year) +
 		") [Catalog entry, revision " + strconv.Itoa(rev.Number) + "]. " + entryURL
 
-	kind := "misc"
-	if slices.Contains([]string{"novel", "light_novel", "manga"}, w.Medium) {
-		kind = "book"
-	}
-	var bib strings.Builder
-	bib.WriteString("@" + kind + "{" + strings.ReplaceAll(w.ID, "-", "_") + ",\n")
-	field := func(k, v string) {
-		if v != "" {
-			bib.WriteString("  " + k + " = {" + bibEscape(v) + "},\n")
-		}
-	}
-	var bibNames []string
-	for _, c := range people(w) {
-		if isPerson(c) {
-			bibNames = append(bibNames, c.Name)
-		} else {
-			bibNames = append(bibNames, "{"+c.Name+"}")
-		}
-	}
-	field("title", w.Title)
-	if len(bibNames) > 0 {
-		bib.WriteString("  author = {" + bibEscape(strings.Join(bibNames, " and ")) + "},\n")
-	}
-	field("year", strconv.Itoa(w.Year))
-	for _, c := range w.Creators {
-		if c.Role == "publisher" || (kind == "misc" && c.Role == "studio") {
-			field("publisher", c.Name)
-			break
-		}
-	}
-	if kind == "misc" {
-		field("howpublished", medium)
-	}
-	field("note", "Catalog entry: "+entryURL)
-	bib.WriteString("}")
-	return citation{APA: apa, Entry: entry, BibTeX: bib.String()}
-}
-
-// bibEscape keeps a value from closing its braces early.
-func bibEscape(s string) string {
-	return strings.NewReplacer("{", `\{`, "}", `\}`, `\`, `\textbackslash{}`).Replace(s)
+	// The same entry as the bibtex export's, without its blank line.
+	bib := strings.TrimSuffix(export.BibTeXEntry(w, export.Options{Codebook: s.cb, BaseURL: base}), "\n")
+	return citation{APA: apa, Entry: entry, BibTeX: bib}
 }
 
 // metaTags are what Zotero (Highwire citation_*, Dublin Core) and link
@@ -491,14 +432,14 @@ func (s *Server) metaTags(w *catalog.Work, base string) []metaTag {
 		{Name: "description", Content: w.Synopsis},
 		{Name: "citation_title", Content: w.Title},
 	}
-	for _, c := range people(w) {
+	for _, c := range export.Primary(w) {
 		tags = append(tags, metaTag{Name: "citation_author", Content: c.Name})
 	}
 	tags = append(tags,
 		metaTag{Name: "citation_date", Content: strconv.Itoa(w.Year)},
 		metaTag{Name: "DC.title", Content: w.Title},
 	)
-	for _, c := range people(w) {
+	for _, c := range export.Primary(w) {
 		tags = append(tags, metaTag{Name: "DC.creator", Content: c.Name})
 	}
 	tags = append(tags,
@@ -510,17 +451,8 @@ func (s *Server) metaTags(w *catalog.Work, base string) []metaTag {
 	for _, l := range w.Languages {
 		tags = append(tags, metaTag{Name: "DC.language", Content: l})
 	}
-	og := "website"
-	switch w.Medium {
-	case "anime_film", "live_action_film", "documentary":
-		og = "video.movie"
-	case "anime_series", "tv_drama":
-		og = "video.tv_show"
-	case "novel", "light_novel", "manga":
-		og = "book"
-	}
 	tags = append(tags,
-		metaTag{Property: "og:type", Content: og},
+		metaTag{Property: "og:type", Content: export.KindOf(w.Medium).OpenGraph},
 		metaTag{Property: "og:title", Content: w.Title},
 		metaTag{Property: "og:description", Content: w.Synopsis},
 		metaTag{Property: "og:url", Content: url},
@@ -535,17 +467,10 @@ func (s *Server) metaTags(w *catalog.Work, base string) []metaTag {
 	return out
 }
 
-// schemaType maps a medium to its schema.org type.
-var schemaType = map[string]string{
-	"anime_series": "TVSeries", "tv_drama": "TVSeries", "anime_film": "Movie", "live_action_film": "Movie",
-	"documentary": "Movie", "manga": "ComicSeries", "light_novel": "Book", "novel": "Book",
-	"video_game": "VideoGame", "other": "CreativeWork",
-}
-
 func (s *Server) jsonLD(w *catalog.Work, base string) (template.JS, error) {
 	doc := map[string]any{
 		"@context":      "https://schema.org",
-		"@type":         schemaType[w.Medium],
+		"@type":         export.KindOf(w.Medium).SchemaOrg,
 		"@id":           base + "/works/" + w.ID,
 		"url":           base + "/works/" + w.ID,
 		"name":          w.Title,
@@ -574,7 +499,7 @@ func (s *Server) jsonLD(w *catalog.Work, base string) (template.JS, error) {
 	for _, c := range w.Creators {
 		key := role[c.Role]
 		typ := "Organization"
-		if isPerson(c) {
+		if export.IsPerson(c) {
 			typ = "Person"
 		}
 		list, _ := doc[key].([]map[string]string)

@@ -35,6 +35,8 @@ var pageFiles = map[string]string{
 	"changes":  "changes.tmpl",
 	"review":   "review.tmpl",
 	"proposal": "proposal.tmpl",
+	// Citing the catalog.
+	"cite": "cite.tmpl",
 }
 
 // layout is what base.tmpl needs of every page.

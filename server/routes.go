@@ -55,6 +55,8 @@ func (s *Server) routes() http.Handler {
 	r.GET("/stats/crosstab", s.handle(s.pageCrosstab))
 	r.GET("/stats/crosstab.csv", s.handle(s.crosstabCSV))
 	r.GET("/stats/:file", s.handle(s.statsFile))
+	r.GET("/cite", s.handle(s.pageCite))
+	r.GET("/cite/CITATION.cff", s.handle(s.citeCFF))
 	r.POST("/prefs", s.handle(s.prefs))
 	r.GET("/static/*path", s.static.serve)
 	r.GET("/favicon.ico", s.static.favicon)

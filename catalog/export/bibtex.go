@@ -16,45 +16,62 @@ import (
 // studio, the year, the work page's url and komoru as the archive in
 // note.
 type bibtexEncoder struct {
-	w  *bufio.Writer
-	cb *catalog.Codebook
-	o  Options
+	w *bufio.Writer
+	o Options
 }
 
 func newBibTeX(w io.Writer, o Options) Encoder {
-	return &bibtexEncoder{w: bufio.NewWriter(w), cb: o.codebook(), o: o}
+	return &bibtexEncoder{w: bufio.NewWriter(w), o: o}
 }
 
 func (e *bibtexEncoder) Write(w *catalog.Work) error {
-	k := kindOf(w.Medium)
-	b := e.w
-	b.WriteString("@" + k.bib + "{" + bibKey(w.ID) + ",\n")
-	field := func(name, v string) {
-		if v != "" {
-			b.WriteString("  " + name + " = {" + v + "},\n")
-		}
-	}
-	field("title", bibText(w.Title))
-	field("origtitle", bibText(w.OriginalTitle))
+	e.w.WriteString(BibTeXEntry(w, e.o) + "\n")
+	return e.w.Flush()
+}
+
+// BibTeXEntry is a work's BibTeX entry, as the bibtex export writes it
+// and the work page shows it.
+func BibTeXEntry(w *catalog.Work, o Options) string {
+	k := KindOf(w.Medium)
 	var names []string
-	for _, c := range primary(w) {
-		if isPerson(c) {
+	for _, c := range Primary(w) {
+		if IsPerson(c) {
 			names = append(names, bibText(c.Name))
 		} else {
 			names = append(names, "{"+bibText(c.Name)+"}")
 		}
 	}
-	field("author", strings.Join(names, " and "))
-	field("year", strconv.Itoa(w.Year))
-	field("publisher", bibText(publisher(w)))
-	if !k.isText() {
-		field("howpublished", bibText(e.cb.Label(catalog.FacetMedium, w.Medium)))
+	fields := []bibField{
+		{"title", bibText(w.Title)},
+		{"origtitle", bibText(w.OriginalTitle)},
+		{"author", strings.Join(names, " and ")},
+		{"year", strconv.Itoa(w.Year)},
+		{"publisher", bibText(publisher(w))},
 	}
-	url := e.o.workURL(w)
-	field("url", bibURL(url))
-	field("note", "Catalog entry "+bibText(w.ID)+" in "+archive)
-	b.WriteString("}\n\n")
-	return b.Flush()
+	if !k.isText() {
+		fields = append(fields, bibField{"howpublished", bibText(o.codebook().Label(catalog.FacetMedium, w.Medium))})
+	}
+	fields = append(fields,
+		bibField{"url", bibURL(o.workURL(w))},
+		bibField{"note", "Catalog entry " + bibText(w.ID) + " in " + archive})
+	var b strings.Builder
+	writeBibTeX(&b, k.BibTeX, bibKey(w.ID), fields)
+	return b.String()
+}
+
+// bibField is a field of an entry, its value escaped (bibText, bibURL).
+type bibField struct{ name, value string }
+
+// writeBibTeX writes an entry, leaving out empty fields: the works' and
+// the dataset's entries alike.
+func writeBibTeX(b io.StringWriter, typ, key string, fields []bibField) {
+	b.WriteString("@" + typ + "{" + key + ",\n")
+	for _, f := range fields {
+		if f.value != "" {
+			b.WriteString("  " + f.name + " = {" + f.value + "},\n")
+		}
+	}
+	b.WriteString("}\n")
 }
 
 func (e *bibtexEncoder) End() error { return e.w.Flush() }

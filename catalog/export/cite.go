@@ -7,45 +7,47 @@ import (
 	"github.com/komoru/komoru/catalog"
 )
 
-// The citation formats (bibtex, ris, csljson) share one reading of a work:
-// which type each medium is in each format, and who is cited in what role.
+// Every citation of a work — the bibtex, ris and csljson exports and the
+// work page's APA, BibTeX, JSON-LD and meta tags — reads a work the same
+// way, through this file: which type each medium is in each format, and
+// who is cited first.
 
-// kinds maps a medium to its type in each citation format, as each
-// format documents its types: BibTeX's standard entry types (book, misc),
-// RIS's reference types (BOOK, MPCT motion picture, VIDEO video recording,
-// COMP computer program, GEN generic) and CSL 1.0.2's item types.
-var kinds = map[string]kind{
-	"novel":            {bib: "book", ris: "BOOK", csl: "book"},
-	"light_novel":      {bib: "book", ris: "BOOK", csl: "book"},
-	"manga":            {bib: "book", ris: "BOOK", csl: "book"},
-	"anime_film":       {bib: "misc", ris: "MPCT", csl: "motion_picture"},
-	"live_action_film": {bib: "misc", ris: "MPCT", csl: "motion_picture"},
-	"documentary":      {bib: "misc", ris: "MPCT", csl: "motion_picture"},
-	"anime_series":     {bib: "misc", ris: "VIDEO", csl: "broadcast"},
-	"tv_drama":         {bib: "misc", ris: "VIDEO", csl: "broadcast"},
-	"video_game":       {bib: "misc", ris: "COMP", csl: "software"},
+// kinds maps a medium to its type in each format, as each format
+// documents its types: BibTeX's standard entry types (book, misc), RIS's
+// reference types (BOOK, MPCT motion picture, VIDEO video recording, COMP
+// computer program, GEN generic), CSL 1.0.2's item types, schema.org's
+// types and OpenGraph's object types.
+var kinds = map[string]Kind{
+	"novel":            {BibTeX: "book", RIS: "BOOK", CSL: "book", SchemaOrg: "Book", OpenGraph: "book"},
+	"light_novel":      {BibTeX: "book", RIS: "BOOK", CSL: "book", SchemaOrg: "Book", OpenGraph: "book"},
+	"manga":            {BibTeX: "book", RIS: "BOOK", CSL: "book", SchemaOrg: "ComicSeries", OpenGraph: "book"},
+	"anime_film":       {BibTeX: "misc", RIS: "MPCT", CSL: "motion_picture", SchemaOrg: "Movie", OpenGraph: "video.movie"},
+	"live_action_film": {BibTeX: "misc", RIS: "MPCT", CSL: "motion_picture", SchemaOrg: "Movie", OpenGraph: "video.movie"},
+	"documentary":      {BibTeX: "misc", RIS: "MPCT", CSL: "motion_picture", SchemaOrg: "Movie", OpenGraph: "video.movie"},
+	"anime_series":     {BibTeX: "misc", RIS: "VIDEO", CSL: "broadcast", SchemaOrg: "TVSeries", OpenGraph: "video.tv_show"},
+	"tv_drama":         {BibTeX: "misc", RIS: "VIDEO", CSL: "broadcast", SchemaOrg: "TVSeries", OpenGraph: "video.tv_show"},
+	"video_game":       {BibTeX: "misc", RIS: "COMP", CSL: "software", SchemaOrg: "VideoGame", OpenGraph: "website"},
 }
 
-// kind is a medium's type in BibTeX, RIS and CSL.
-type kind struct{ bib, ris, csl string }
+// Kind is a medium's type in each citation format.
+type Kind struct{ BibTeX, RIS, CSL, SchemaOrg, OpenGraph string }
 
-// kindOf returns a medium's types; a medium the table lacks ("other") is
+// KindOf returns a medium's types; a medium the table lacks ("other") is
 // a generic item.
-func kindOf(medium string) kind {
+func KindOf(medium string) Kind {
 	if k, ok := kinds[medium]; ok {
 		return k
 	}
-	return kind{bib: "misc", ris: "GEN", csl: "document"}
+	return Kind{BibTeX: "misc", RIS: "GEN", CSL: "document", SchemaOrg: "CreativeWork", OpenGraph: "website"}
 }
 
 // isText reports whether a work is read rather than watched or played:
 // its writer is its author.
-func (k kind) isText() bool { return k.bib == "book" }
+func (k Kind) isText() bool { return k.BibTeX == "book" }
 
-// primary returns the creators a citation names first, as the work page's
-// citation does: the authors, else the directors and writers, else the
-// companies that made it.
-func primary(w *catalog.Work) []catalog.Creator {
+// Primary returns the creators a citation names first: the authors, else
+// the directors and writers, else the companies that made it.
+func Primary(w *catalog.Work) []catalog.Creator {
 	for _, roles := range [][]string{{"author"}, {"director", "writer"}, {"developer", "studio", "network", "publisher"}} {
 		var out []catalog.Creator
 		for _, c := range w.Creators {
@@ -60,8 +62,8 @@ func primary(w *catalog.Work) []catalog.Creator {
 	return nil
 }
 
-// isPerson tells people from companies by the role they played.
-func isPerson(c catalog.Creator) bool {
+// IsPerson tells people from companies by the role they played.
+func IsPerson(c catalog.Creator) bool {
 	return slices.Contains([]string{"author", "artist", "director", "writer"}, c.Role)
 }
 

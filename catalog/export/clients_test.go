@@ -121,14 +121,14 @@ json.dump([{k: e.get(k, "") for k in ("ID", "ENTRYTYPE", "year", "url", "title",
 	}
 	for i, w := range works {
 		e := got[i]
-		want := map[string]string{"ID": bibKey(w.ID), "ENTRYTYPE": kindOf(w.Medium).bib,
+		want := map[string]string{"ID": bibKey(w.ID), "ENTRYTYPE": KindOf(w.Medium).BibTeX,
 			"year": strconv.Itoa(w.Year), "url": testOptions.BaseURL + "/works/" + w.ID, "title": bibText(w.Title)}
 		for k, v := range want {
 			if e[k] != v {
 				t.Errorf("%s: bibtexparser read %s = %q, want %q", w.ID, k, e[k], v)
 			}
 		}
-		if len(primary(w)) > 0 && e["author"] == "" {
+		if len(Primary(w)) > 0 && e["author"] == "" {
 			t.Errorf("%s: bibtexparser read no author", w.ID)
 		}
 	}

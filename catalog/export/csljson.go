@@ -2,7 +2,6 @@ package export
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 
 	"github.com/komoru/komoru/catalog"
@@ -37,10 +36,13 @@ type cslItem struct {
 	ScriptWriter  []cslName `json:"script-writer,omitempty"`
 	Illustrator   []cslName `json:"illustrator,omitempty"`
 	Issued        cslDate   `json:"issued"`
+	Version       string    `json:"version,omitempty"`
 	Publisher     string    `json:"publisher,omitempty"`
 	Medium        string    `json:"medium,omitempty"`
 	URL           string    `json:"URL,omitempty"`
-	Archive       string    `json:"archive"`
+	Archive       string    `json:"archive,omitempty"`
+	Abstract      string    `json:"abstract,omitempty"`
+	Note          string    `json:"note,omitempty"`
 }
 
 // cslName is a person (family and given) or a company (literal).
@@ -55,8 +57,8 @@ type cslDate struct {
 }
 
 func (e *cslEncoder) item(w *catalog.Work) cslItem {
-	k := kindOf(w.Medium)
-	it := cslItem{ID: w.ID, Type: k.csl, Title: w.Title, OriginalTitle: w.OriginalTitle,
+	k := KindOf(w.Medium)
+	it := cslItem{ID: w.ID, Type: k.CSL, Title: w.Title, OriginalTitle: w.OriginalTitle,
 		Issued: cslDate{DateParts: [][]int{{w.Year}}}, Publisher: publisher(w),
 		Medium: e.cb.Label(catalog.FacetMedium, w.Medium), URL: e.o.workURL(w),
 		Archive: archive}
@@ -76,8 +78,8 @@ func (e *cslEncoder) item(w *catalog.Work) cslItem {
 	if it.Author == nil && it.Director == nil {
 		// Styles cite the author first; a work made by a company (a
 		// game, a series without a named director) has it as author.
-		for _, c := range primary(w) {
-			if !isPerson(c) {
+		for _, c := range Primary(w) {
+			if !IsPerson(c) {
 				it.Author = append(it.Author, cslName{Literal: c.Name})
 			}
 		}
@@ -101,12 +103,12 @@ func (e *cslEncoder) Write(w *catalog.Work) error {
 		b.WriteString(",\n")
 	}
 	e.n++
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(e.item(w)); err != nil {
+	item, err := cslMarshal(e.item(w), "")
+	if err != nil {
 		return err
 	}
-	_, err := e.w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	b.Write(item)
+	_, err = e.w.Write(b.Bytes())
 	return err
 }
 

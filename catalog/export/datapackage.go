@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"hash"
 	"io"
 	"regexp"
@@ -267,16 +266,6 @@ func sourcePath(query string) string {
 		return query
 	}
 	return ""
-}
-
-// Citation is how to cite the catalog at a change sequence number.
-func Citation(baseURL string, seq int64, codebookVersion string, t time.Time) string {
-	where := ""
-	if baseURL != "" {
-		where = " " + baseURL
-	}
-	return fmt.Sprintf("komoru contributors (%d). komoru: a catalog of media portrayals of social withdrawal (version %d, codebook %s) [Data set]. Licensed CC BY 4.0.%s",
-		t.Year(), seq, codebookVersion, where)
 }
 
 // listColumns are the lists of the facts, with what their items are; the

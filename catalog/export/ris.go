@@ -28,23 +28,16 @@ func newRIS(w io.Writer, o Options) Encoder {
 
 func (e *risEncoder) Write(w *catalog.Work) error {
 	b := e.w
-	tag := func(t, v string) {
-		// A record is lines; a line break inside a value would start a
-		// tag of its own.
-		v = strings.Join(strings.Fields(v), " ")
-		if v != "" {
-			b.WriteString(t + "  - " + v + "\r\n")
-		}
-	}
-	tag("TY", kindOf(w.Medium).ris)
+	tag := risTagger(b)
+	tag("TY", KindOf(w.Medium).RIS)
 	tag("TI", w.Title)
 	tag("OP", w.OriginalTitle)
-	first := primary(w)
+	first := Primary(w)
 	for _, c := range first {
 		tag("AU", risName(c))
 	}
 	for _, c := range w.Creators {
-		if isPerson(c) && !containsCreator(first, c) {
+		if IsPerson(c) && !containsCreator(first, c) {
 			tag("A2", risName(c))
 		}
 	}
@@ -54,15 +47,31 @@ func (e *risEncoder) Write(w *catalog.Work) error {
 	tag("UR", e.o.workURL(w))
 	tag("DB", archive)
 	tag("AN", w.ID)
-	b.WriteString("ER  - \r\n\r\n")
+	b.WriteString(risEnd + "\r\n")
 	return b.Flush()
 }
 
 func (e *risEncoder) End() error { return e.w.Flush() }
 
+// risEnd ends a record.
+const risEnd = "ER  - \r\n"
+
+// risTagger returns a writer of a record's tags, leaving out empty
+// values: the works' and the dataset's records alike.
+func risTagger(b io.StringWriter) func(tag, value string) {
+	return func(tag, v string) {
+		// A record is lines; a line break inside a value would start a
+		// tag of its own.
+		v = strings.Join(strings.Fields(v), " ")
+		if v != "" {
+			b.WriteString(tag + "  - " + v + "\r\n")
+		}
+	}
+}
+
 // risName writes a person as RIS asks, "Family, Given"; a company whole.
 func risName(c catalog.Creator) string {
-	if !isPerson(c) {
+	if !IsPerson(c) {
 		return c.Name
 	}
 	family, given := splitName(c.Name)
