@@ -38,23 +38,16 @@ func (ix *Index) Crosstab(ctx context.Context, q Query, row, col string) (_ *Cro
 	defer guardFaults()()
 	defer ix.catchFault(&err)
 	q.Page, q.Size, q.Sort, q.Facets, q.Explain, q.Synopses = 0, 0, "", nil, false, false
-	if err := validateCrosstab(ix.cb, &q, row, col); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	q.setDefaults()
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if ix.st == nil || ix.snap == nil {
-		return nil, errClosed
-	}
-	m, err := ix.matchWorks(ctx, ix.snap, ix.st, q)
+	st, snap, release, err := ix.view(ctx, &q, validateCrosstab(ix.cb, &q, row, col))
 	if err != nil {
 		return nil, err
 	}
-	return ix.st.crosstab(ix.cb, m.res, row, col), ctx.Err()
+	defer release()
+	m, err := ix.matchWorks(ctx, snap, st, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.crosstab(ix.cb, m.res, row, col), ctx.Err()
 }
 
 // validateCrosstab checks the query and the two facets together, so that

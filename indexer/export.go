@@ -17,19 +17,11 @@ func (ix *Index) IDs(ctx context.Context, q Query) (_ []string, err error) {
 	defer guardFaults()()
 	defer ix.catchFault(&err)
 	q.Page, q.Size, q.Facets, q.Explain, q.Synopses = 0, 0, nil, false, false
-	if err := q.Validate(ix.cb); err != nil {
+	st, snap, release, err := ix.view(ctx, &q, q.Validate(ix.cb))
+	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	q.setDefaults()
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if ix.st == nil || ix.snap == nil {
-		return nil, errClosed
-	}
-	st, snap := ix.st, ix.snap
+	defer release()
 	m, err := ix.matchWorks(ctx, snap, st, q)
 	if err != nil {
 		return nil, err

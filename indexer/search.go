@@ -20,19 +20,11 @@ import (
 func (ix *Index) Search(ctx context.Context, q Query) (_ *Result, err error) {
 	defer guardFaults()()
 	defer ix.catchFault(&err)
-	if err := q.Validate(ix.cb); err != nil {
+	st, snap, release, err := ix.view(ctx, &q, q.Validate(ix.cb))
+	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	q.setDefaults()
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if ix.st == nil || ix.snap == nil {
-		return nil, errClosed
-	}
-	st, snap := ix.st, ix.snap
+	defer release()
 	key := fmt.Sprintf("%#v", q) // fmt prints maps sorted, nil apart from empty
 	if r, ok := snap.resultCache.get(key); ok {
 		return r.copy(), nil
@@ -129,6 +121,25 @@ func (ix *Index) matchWorks(ctx context.Context, snap *snapshot, st *state, q Qu
 
 // copy is a result whose slices are the caller's to change: a cached
 // result is shared. Hits' maps are shared too, and only read.
+// view is the start of every read of the index: the query's validation
+// error (invalid) or ctx's ends it; else q gets its defaults and the index
+// is read-locked until release, giving the state and snapshot to read.
+func (ix *Index) view(ctx context.Context, q *Query, invalid error) (st *state, snap *snapshot, release func(), err error) {
+	if invalid != nil {
+		return nil, nil, nil, invalid
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	q.setDefaults()
+	ix.mu.RLock()
+	if ix.st == nil || ix.snap == nil {
+		ix.mu.RUnlock()
+		return nil, nil, nil, errClosed
+	}
+	return ix.st, ix.snap, ix.mu.RUnlock, nil
+}
+
 func (r *Result) copy() *Result {
 	c := *r
 	c.Hits = slices.Clone(r.Hits)
