@@ -69,19 +69,12 @@ func (s *Stats) Add(w *Work) error {
 	return nil
 }
 
-// AddCount records that n works carry value of facet, within the column
-// value column of the By facet ("" for the facet's total). It fills stats
-// from counts a search index has already made, rather than from works.
-func (s *Stats) AddCount(facet, value, column string, n int) {
+// AddCount records that n works carry value of facet: it fills stats from
+// counts a search index has already made, rather than from works.
+func (s *Stats) AddCount(facet, value string, n int) {
 	for i := range s.Facets {
-		if s.Facets[i].Name != facet {
-			continue
-		}
-		row := s.row(&s.Facets[i], value)
-		if column == "" {
-			row.Count += n
-		} else {
-			row.By[column] += n
+		if s.Facets[i].Name == facet {
+			s.row(&s.Facets[i], value).Count += n
 		}
 	}
 }

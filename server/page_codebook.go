@@ -30,7 +30,7 @@ type codebookValue struct {
 }
 
 func (s *Server) pageCodebook(c *gin.Context) error {
-	stats, _, err := s.stats(c.Request.Context())
+	stats, err := s.stats(c.Request.Context())
 	if err != nil {
 		return err
 	}

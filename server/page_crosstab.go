@@ -197,10 +197,7 @@ func (s *Server) pageCrosstab(c *gin.Context) error {
 	p := s.crosstabForm(c, params, r)
 	var bad *httpError
 	if errors.As(err, &bad) && len(bad.fields) > 0 {
-		for name, msg := range bad.fields {
-			p.Errors = append(p.Errors, paramError{Label: s.crosstabParamLabel(name), Message: msg})
-		}
-		slices.SortFunc(p.Errors, func(a, b paramError) int { return strings.Compare(a.Label, b.Label) })
+		p.Errors = paramErrors(bad.fields, s.crosstabParamLabel)
 		_ = c.Error(bad)
 		s.render(c, bad.status, "crosstab", p)
 		return nil
@@ -218,12 +215,7 @@ func (s *Server) pageCrosstab(c *gin.Context) error {
 		vals []indexer.FacetValue
 	}{{r.row, x.Rows}, {r.col, x.Cols}} {
 		f, vals := side.f, side.vals
-		// As the sidebar: a spoiler facet's values and counts wait to be
-		// asked for, unless the search already chose some of them; so do
-		// a facet's whose values some work here has flagged as spoilers.
-		shown := p.ShowSpoilers || slices.Contains(r.keep[paramShow], f)
-		if (s.spoilerHidden(f, p.ShowSpoilers, r.keep[paramShow]) && len(r.q.Filters[f]) == 0) ||
-			(!shown && slices.ContainsFunc(vals, isSpoiler)) {
+		if s.tableHidden(f, len(r.q.Filters[f]) > 0, slices.ContainsFunc(vals, isSpoiler), p.ShowSpoilers, r.keep[paramShow]) {
 			p.Reveal = append(p.Reveal, crosstabReveal{Label: s.paramLabel(f), URL: crosstabURL("/stats/crosstab", with(params, paramShow, f))})
 		}
 	}

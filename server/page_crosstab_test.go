@@ -2,9 +2,7 @@ package server
 
 import (
 	"encoding/csv"
-	"errors"
 	"html"
-	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -29,21 +27,13 @@ type handTable struct {
 func countByHand(t *testing.T, filters map[string][]string, yearFrom int, row, col string) handTable {
 	t.Helper()
 	cb := catalog.DefaultCodebook()
-	dec := catalog.NewDecoder(catalog.Shipped(), cb)
 	rf, _ := cb.Facet(row)
 	cf, _ := cb.Facet(col)
 	cells := map[[2]string]int{}
 	inRow, inCol := map[string]bool{}, map[string]bool{}
 	var h handTable
 works:
-	for {
-		w, err := dec.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, w := range shippedWorks(t, cb) {
 		if w.Year < yearFrom {
 			continue
 		}

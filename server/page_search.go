@@ -121,6 +121,17 @@ type suggestionChip struct {
 
 type paramError struct{ Label, Message string }
 
+// paramErrors lists bad parameters' problems for a page, by label: the
+// search page's, the stats page's and the cross-tab page's way.
+func paramErrors(fields map[string]string, label func(name string) string) []paramError {
+	errs := make([]paramError, 0, len(fields))
+	for name, msg := range fields {
+		errs = append(errs, paramError{Label: label(name), Message: msg})
+	}
+	slices.SortFunc(errs, func(a, b paramError) int { return strings.Compare(a.Label, b.Label) })
+	return errs
+}
+
 type decadeBar struct {
 	Label, Short string // "2010s", "10"
 	Summary      string // "2010s: 6": the decade and its count
@@ -244,10 +255,7 @@ func (s *Server) searchErrors(c *gin.Context, params url.Values, bad *httpError)
 		YearFrom: params.Get(paramYearFrom),
 		YearTo:   params.Get(paramYearTo),
 	}
-	for name, msg := range bad.fields {
-		p.Errors = append(p.Errors, paramError{Label: s.paramLabel(name), Message: msg})
-	}
-	slices.SortFunc(p.Errors, func(a, b paramError) int { return strings.Compare(a.Label, b.Label) })
+	p.Errors = paramErrors(bad.fields, s.paramLabel)
 	_ = c.Error(bad)
 	s.render(c, bad.status, "search", p)
 }

@@ -119,31 +119,28 @@ func (s *Server) pageStats(c *gin.Context) error {
 	return nil
 }
 
-// spoilerFacet is the spoiler facet a chart shows, or "".
-func (s *Server) spoilerFacet(spec chartSpec) string {
+// chartHiddenBy returns the facet that keeps a chart off the page
+// (tableHidden), or "".
+func (s *Server) chartHiddenBy(spec chartSpec, d chartData, q indexer.Query, showSpoilers bool, shown []string) string {
 	for _, f := range []string{spec.Row, spec.Col} {
-		if d := s.cb.Dimension(f); d != nil && d.Spoiler {
+		if s.tableHidden(f, len(q.Filters[f]) > 0, slices.Contains(d.Flagged, f), showSpoilers, shown) {
 			return f
 		}
 	}
 	return ""
 }
 
-// chartHiddenBy returns the facet that keeps a chart off the page, or "":
-// a spoiler facet (spoilerHidden) that the search does not filter by,
-// since a value the reader chose is no surprise, or a facet with values
-// flagged as spoilers among the works charted (chartData.Flagged), while
-// the reader has not chosen to see that facet's spoilers.
-func (s *Server) chartHiddenBy(spec chartSpec, d chartData, q indexer.Query, showSpoilers bool, shown []string) string {
-	if f := s.spoilerFacet(spec); f != "" && s.spoilerHidden(f, showSpoilers, shown) && len(q.Filters[f]) == 0 {
-		return f
+// tableHidden reports whether a chart or table of facet f stays off the
+// page, as the sidebar keeps its values: f is a spoiler facet
+// (spoilerHidden) the search does not filter by, since a value the reader
+// chose is no surprise, or some work counted carries one of its values in
+// a coding flagged as a spoiler, and the reader has not asked to see f's
+// spoilers.
+func (s *Server) tableHidden(f string, filtered, flagged, showSpoilers bool, shown []string) bool {
+	if s.spoilerHidden(f, showSpoilers, shown) && !filtered {
+		return true
 	}
-	for _, f := range d.Flagged {
-		if !showSpoilers && !slices.Contains(shown, f) {
-			return f
-		}
-	}
-	return ""
+	return flagged && !showSpoilers && !slices.Contains(shown, f)
 }
 
 // statsFile serves /stats/{chart}.svg and /stats/{chart}.csv, of the
@@ -173,10 +170,6 @@ func (s *Server) statsFile(c *gin.Context) error {
 		c.Data(http.StatusOK, "text/csv; charset=utf-8", b)
 		return nil
 	}
-	style, err := chartStyle(s.static.fsys)
-	if err != nil {
-		return err
-	}
 	sub := "komoru: " + strconv.Itoa(works) + " works"
 	if !isWholeCatalog(q) {
 		sub += " matching " + s.describeSearch(q)
@@ -187,7 +180,7 @@ func (s *Server) statsFile(c *gin.Context) error {
 	// The file's own style sheet is inline: it must be allowed, and
 	// nothing else (no scripts) is.
 	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-	c.Data(http.StatusOK, "image/svg+xml", d.SVG(svgOptions{standalone: true, style: style, subtitle: sub}))
+	c.Data(http.StatusOK, "image/svg+xml", d.SVG(svgOptions{standalone: true, style: s.chartStyle, subtitle: sub}))
 	return nil
 }
 
@@ -199,15 +192,4 @@ func statsURL(params url.Values) string {
 		return "/stats"
 	}
 	return "/stats?" + v.Encode()
-}
-
-// paramErrors lists bad parameters' problems for a page, by label: the
-// search page's, the stats page's and the cross-tab page's way.
-func paramErrors(fields map[string]string, label func(name string) string) []paramError {
-	errs := make([]paramError, 0, len(fields))
-	for name, msg := range fields {
-		errs = append(errs, paramError{Label: label(name), Message: msg})
-	}
-	slices.SortFunc(errs, func(a, b paramError) int { return strings.Compare(a.Label, b.Label) })
-	return errs
 }

@@ -100,6 +100,7 @@ type Server struct {
 	publicURL  string // no trailing slash
 
 	statsCache statsCache
+	chartStyle string // the standalone chart SVG's style sheet (chartStyle)
 
 	openapi     []byte       // GET /api/v1/openapi.json
 	changeClock *changeClock // Last-Modified of cached answers (conditional)
@@ -146,6 +147,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if s.pages, err = parsePages(cfg.Assets, s.static); err != nil {
+		return nil, err
+	}
+	if s.chartStyle, err = chartStyle(s.static.fsys); err != nil {
 		return nil, err
 	}
 	// HEAD is answered as GET inside compression, which leaves HEAD
