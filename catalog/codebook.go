@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 //go:embed codebook.json
@@ -28,6 +29,9 @@ type Codebook struct {
 	countries map[string]string // ISO 3166-1 alpha-2 → English name
 	demonyms  map[string]string // ISO 3166-1 alpha-2 → "Korean", where iso.json gives one
 	languages map[string]string // ISO 639-1 → English name
+	// byName maps lowercased English names (and demonyms) back to codes,
+	// for reading names off web pages.
+	countryByName, languageByName map[string]string
 
 	facets     []Facet // the search API's facets, in display order
 	facetIndex map[string]int
@@ -141,8 +145,11 @@ func ParseCodebook(data []byte) (*Codebook, error) {
 	}
 	cb.countries = make(map[string]string, len(iso.Countries))
 	cb.demonyms = make(map[string]string)
+	cb.countryByName = make(map[string]string, len(iso.Countries))
+	cb.languageByName = make(map[string]string, len(iso.Languages))
 	for _, c := range iso.Countries {
 		cb.countries[c.Code] = c.Name
+		cb.countryByName[strings.ToLower(c.Name)] = c.Code
 		if c.Demonym != "" {
 			cb.demonyms[c.Code] = c.Demonym
 		}
@@ -150,6 +157,7 @@ func ParseCodebook(data []byte) (*Codebook, error) {
 	cb.languages = make(map[string]string, len(iso.Languages))
 	for _, l := range iso.Languages {
 		cb.languages[l.Code] = l.Name
+		cb.languageByName[strings.ToLower(l.Name)] = l.Code
 	}
 	cb.buildFacets()
 	return cb, nil
@@ -178,6 +186,19 @@ func (cb *Codebook) CountryDemonym(code string) string { return cb.demonyms[code
 
 // LanguageName returns the English name of an ISO 639-1 code, or "".
 func (cb *Codebook) LanguageName(code string) string { return cb.languages[code] }
+
+// CountryCode returns the ISO 3166-1 alpha-2 code of a country's English
+// name as the codebook's list gives it ("Japan", "United States"), in any
+// case, or "".
+func (cb *Codebook) CountryCode(name string) string {
+	return cb.countryByName[strings.ToLower(strings.TrimSpace(name))]
+}
+
+// LanguageCode returns the ISO 639-1 code of a language's English name
+// ("Japanese"), in any case, or "".
+func (cb *Codebook) LanguageCode(name string) string {
+	return cb.languageByName[strings.ToLower(strings.TrimSpace(name))]
+}
 
 // Label returns the display label of a facet value (see Facet.ValueLabel),
 // or of a value of another vocabulary, such as a character's gender. An

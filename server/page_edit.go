@@ -138,13 +138,6 @@ type conflictField struct {
 	OnlyTheirs bool
 }
 
-// idSuffix is how the catalog's ids end for each medium
-// ("welcome-to-the-nhk-anime"); the script suggests new ids the same way.
-var idSuffix = map[string]string{
-	"anime_series": "anime", "anime_film": "film", "manga": "manga", "light_novel": "novel", "novel": "novel",
-	"live_action_film": "film", "tv_drama": "drama", "documentary": "documentary", "video_game": "game",
-}
-
 func (s *Server) pageNewWork(c *gin.Context) error {
 	f := formFromWork(&catalog.Work{}, catalog.BaseNone)
 	s.render(c, http.StatusOK, "edit", s.editPage(c, &f, nil))
@@ -416,7 +409,7 @@ func (s *Server) editPage(c *gin.Context, f *workForm, problems map[string]strin
 func (s *Server) options(vocabulary, selected string) []option {
 	opts := []option{{Value: "", Label: "Choose…", Selected: selected == ""}}
 	for _, v := range s.cb.Dimension(vocabulary).Values {
-		opts = append(opts, option{Value: v.ID, Label: v.Label, Selected: v.ID == selected, Slug: idSuffix[v.ID]})
+		opts = append(opts, option{Value: v.ID, Label: v.Label, Selected: v.ID == selected, Slug: catalog.IDSuffix(v.ID)})
 	}
 	return opts
 }
