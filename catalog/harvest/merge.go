@@ -43,10 +43,21 @@ func group(all []Facts) [][]*Facts {
 		}
 		return i
 	}
+	// medium is each group's medium, by its root: a page of unknown
+	// medium joins one group, never bridges a manga and its anime.
+	medium := make([]string, len(all))
+	for i := range all {
+		medium[i] = all[i].Medium
+	}
 	for i := range all {
 		for j := 0; j < i; j++ {
-			if find(i) != find(j) && sameWork(&all[i], &all[j]) {
-				parent[find(i)] = find(j)
+			ri, rj := find(i), find(j)
+			if ri == rj || (medium[ri] != "" && medium[rj] != "" && medium[ri] != medium[rj]) || !sameWork(&all[i], &all[j]) {
+				continue
+			}
+			parent[ri] = rj
+			if medium[rj] == "" {
+				medium[rj] = medium[ri]
 			}
 		}
 	}
@@ -198,6 +209,7 @@ func mergeGroup(g []*Facts) catalog.Draft {
 		return k == TitleKey(w.Title) || k == TitleKey(w.OriginalTitle) || k == TitleKey(w.RomanizedTitle)
 	})
 	if len(w.AltTitles) == 0 {
+		w.AltTitles = nil
 		delete(m.d.Provenance, "alt_titles")
 	}
 	w.ID = catalog.SuggestID(w.Title, w.Medium)

@@ -50,6 +50,9 @@ type config struct {
 	duration, concurrency string
 	jsonOut               bool
 	cache                 bool // bench --http: searches cached, as serve does
+	// out, propose, discover, contact, crawlCache and delay are crawl's.
+	out, contact, crawlCache, delay string
+	propose, discover               bool
 	// given holds the flags set on the command line or by environment.
 	given map[string]bool
 }
@@ -108,6 +111,20 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.jsonOut }},
 	{"cache", "KOMORU_CACHE", "true", "bench --http: cache searches as serve does (until the catalog changes); --cache=false computes every search whole",
 		func(c *config) any { return &c.cache }},
+	{"out", "KOMORU_OUT", "", "crawl: write the drafts (JSON Lines) to this file, whole or not at all, instead of stdout",
+		func(c *config) any { return &c.out }},
+	{"propose", "KOMORU_PROPOSE", "false", "crawl: file each draft in the review queue as a proposal (a change of the work it matches, listing only what differs or is new) instead of writing it",
+		func(c *config) any { return &c.propose }},
+	{"discover", "KOMORU_DISCOVER", "false", "crawl: read one list page (a TV Tropes trope page, a Wikipedia list or category, a MyAnimeList tag or search page) and write the works it names that the catalog lacks",
+		func(c *config) any { return &c.discover }},
+	{"contact", "KOMORU_CONTACT", "", "crawl: a URL where site owners can reach you, sent in the User-Agent (default: komoru's project page)",
+		func(c *config) any { return &c.contact }},
+	// Bench's --cache is a switch, crawl's a directory: bound by its
+	// environment variable's name, as --seed is.
+	{"cache", "KOMORU_CRAWL_CACHE", "", "crawl: keep fetched pages in this directory, so a second crawl of a page makes no request (default: crawl-cache in the data dir)",
+		func(c *config) any { return &c.crawlCache }},
+	{"delay", "KOMORU_DELAY", "1s", "crawl: the least time between two requests to one host",
+		func(c *config) any { return &c.delay }},
 	{"role", "KOMORU_ROLE", "", "user: the account's role: contributor, curator or admin",
 		func(c *config) any { return &c.role }},
 	{"expires", "KOMORU_EXPIRES", "90d", "token: how long the token works, in days (90d), or never",

@@ -45,6 +45,12 @@ func init() {
 		{"serve", "[--addr 127.0.0.1:8080] [--data DIR] [--public-url URL]", "serve the web UI and the API", runServe},
 		{"import", "[--partial] [--author NAME] FILE...", "import works in import format v1 (JSON Lines); - reads stdin", runImport},
 		{"export", "[--format " + strings.Join(export.Names(), "|") + "] [--search PARAMS] [--data DIR]", "write the catalog, or every hit of a search, to stdout", runExport},
+		{"crawl", "URL... [--out FILE] [--propose] [--contact URL] [--cache DIR] [--delay 1s] [--data DIR]\n" +
+			"  komoru crawl --discover URL [--out FILE]",
+			"read facts (titles, dates, names, roles) off web pages into drafts of works, one JSON line each, merging\n" +
+				"        pages about one work; --propose files them for review; --discover lists the works a list page\n" +
+				"        names that the catalog lacks. It keeps facts with their sources, never prose; it obeys robots.txt,\n" +
+				"        waits --delay between requests to a host and caches pages on disk", runCrawl},
 		{"stats", "[--by FACET] [--data DIR]", "count the works per facet value, optionally split by a facet such as decade", runStats},
 		{"backup", "FILE [--data DIR]", "write a consistent copy of the catalog to the new file FILE, also while a server or an import runs", runBackup},
 		{"restore", "FILE [--data DIR]", "make the backup FILE the catalog of a data dir that has none; serve then builds the search index", runRestore},
