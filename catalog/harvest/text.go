@@ -16,6 +16,8 @@ import (
 func Text(sel *goquery.Selection) string {
 	c := sel.Clone()
 	c.Find("style, script, noscript, sup.reference, .reference, .mw-editsection, [style*='display:none'], .noprint").Remove()
+	// A line break separates words: "Production<br>company".
+	c.Find("br").ReplaceWithHtml(" ")
 	return collapse(footnoteRE.ReplaceAllString(c.Text(), ""))
 }
 
