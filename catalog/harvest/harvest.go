@@ -77,11 +77,14 @@ type Facts struct {
 	Countries, Languages                 []string
 	Creators                             []catalog.Creator
 	// Characters are the withdrawn characters a page names (TV Tropes'
-	// Hikikomori trope), with Hikikomori set; gender and role unknown.
+	// Hikikomori trope), with Hikikomori set. The page does not say their
+	// gender or role: they come as "unspecified" and "supporting", valid
+	// values a curator corrects.
 	Characters []catalog.Character
 	Links      []catalog.Link // Wikidata, MyAnimeList and other databases' pages of the work
 	// Other holds facts that import format v1 has no field for:
-	// "episodes", "volumes", "platforms", "hikikomori_trope".
+	// "episodes", "volumes", "platforms", "serialization",
+	// "hikikomori_trope".
 	Other    map[string]string
 	Warnings []string
 }
