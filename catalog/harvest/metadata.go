@@ -189,6 +189,13 @@ func linkTo(p *Page, ref string) (catalog.Link, bool) {
 		return catalog.Link{}, false
 	}
 	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if host == "wikidata.org" {
+		// Entity URIs (…/entity/Q1) and pages (…/wiki/Q1) name one item:
+		// one spelling lets Merge see pages that link it as one work.
+		if id := u.Path[strings.LastIndexByte(u.Path, '/')+1:]; isWikidataID(id) {
+			return catalog.Link{URL: "https://www.wikidata.org/wiki/" + id, Label: "Wikidata"}, true
+		}
+	}
 	label := host
 	for suffix, name := range siteNames {
 		if host == suffix || strings.HasSuffix(host, "."+suffix) {
