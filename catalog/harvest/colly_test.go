@@ -68,7 +68,7 @@ func (s *testSite) total() int {
 	return n
 }
 
-func html(body string) http.HandlerFunc {
+func servePage(body string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, body)
@@ -95,7 +95,7 @@ func flaky(n, status int, retryAfter string) http.HandlerFunc {
 			http.Error(w, "not now", status)
 			return
 		}
-		html("<title>at last</title>")(w, r)
+		servePage("<title>at last</title>")(w, r)
 	}
 }
 
@@ -176,14 +176,14 @@ func TestNewCollyNeedsUserAgent(t *testing.T) {
 // TestCollyFailures fetches failing pages among good ones: each fails
 // with its reason, the good ones arrive.
 func TestCollyFailures(t *testing.T) {
-	other := newTestSite(t, map[string]http.HandlerFunc{"/elsewhere": html("<title>elsewhere</title>")})
+	other := newTestSite(t, map[string]http.HandlerFunc{"/elsewhere": servePage("<title>elsewhere</title>")})
 	s := newTestSite(t, map[string]http.HandlerFunc{
 		"/robots.txt": func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "User-agent: *\nDisallow: /private\n")
 		},
-		"/good":    html("<title>good</title>"),
-		"/good2":   html("<title>good too</title>"),
-		"/private": html("<title>private</title>"),
+		"/good":    servePage("<title>good</title>"),
+		"/good2":   servePage("<title>good too</title>"),
+		"/private": servePage("<title>private</title>"),
 		"/loop-a":  redirect("/loop-b"),
 		"/loop-b":  redirect("/loop-a"),
 		"/self":    redirect("/self"),
@@ -259,9 +259,9 @@ func TestCollyTimeout(t *testing.T) {
 			case <-time.After(2 * time.Second):
 			case <-r.Context().Done():
 			}
-			html("<title>too late</title>")(w, r)
+			servePage("<title>too late</title>")(w, r)
 		},
-		"/a": html("<title>a</title>"),
+		"/a": servePage("<title>a</title>"),
 	})
 	got := fetchAll(t, context.Background(), testFetcher(t, Options{Timeout: 300 * time.Millisecond}), s.URL+"/slow", s.URL+"/a")
 	if err := got[s.URL+"/slow"].err; err == nil || !strings.Contains(err.Error(), "300ms timeout") {
@@ -308,7 +308,7 @@ func TestCollyRetries(t *testing.T) {
 
 func TestCollyDelay(t *testing.T) {
 	const delay = 300 * time.Millisecond
-	s := newTestSite(t, map[string]http.HandlerFunc{"/a": html("<title>a</title>"), "/b": html("<title>b</title>")})
+	s := newTestSite(t, map[string]http.HandlerFunc{"/a": servePage("<title>a</title>"), "/b": servePage("<title>b</title>")})
 	got := fetchAll(t, context.Background(), testFetcher(t, Options{Delay: delay}), s.URL+"/a", s.URL+"/b")
 	for u, o := range got {
 		if o.err != nil {
@@ -328,7 +328,7 @@ func TestCollyDelay(t *testing.T) {
 }
 
 func TestCollyUserAgent(t *testing.T) {
-	s := newTestSite(t, map[string]http.HandlerFunc{"/a": html("<title>a</title>")})
+	s := newTestSite(t, map[string]http.HandlerFunc{"/a": servePage("<title>a</title>")})
 	fetchAll(t, context.Background(), testFetcher(t, Options{}), s.URL+"/a")
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -397,9 +397,9 @@ func TestCollyCharsets(t *testing.T) {
 func TestCollyCache(t *testing.T) {
 	s := newTestSite(t, map[string]http.HandlerFunc{
 		"/robots.txt": func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nDisallow: /private\n") },
-		"/a":          html("<title>a</title>"),
+		"/a":          servePage("<title>a</title>"),
 		"/old":        redirect("/b"),
-		"/b":          html("<title>b</title>"),
+		"/b":          servePage("<title>b</title>"),
 		"/sjis": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=Shift_JIS")
 			out, _ := japanese.ShiftJIS.NewEncoder().String("<title>ひきこもり</title>")
@@ -438,7 +438,7 @@ func TestCollyCache(t *testing.T) {
 func TestCollyCancel(t *testing.T) {
 	entered := make(chan struct{}, 1)
 	s := newTestSite(t, map[string]http.HandlerFunc{
-		"/a": html("<title>a</title>"),
+		"/a": servePage("<title>a</title>"),
 		"/slow": func(w http.ResponseWriter, r *http.Request) {
 			entered <- struct{}{}
 			<-r.Context().Done()
@@ -492,7 +492,7 @@ func TestCollyParallelSites(t *testing.T) {
 				mu.Unlock()
 			case <-time.After(5 * time.Second):
 			}
-			html("<title>"+me+"</title>")(w, r)
+			servePage("<title>"+me+"</title>")(w, r)
 		}
 	}
 	a := newTestSite(t, map[string]http.HandlerFunc{"/a": wait("a", "b")})
@@ -507,8 +507,8 @@ func TestCollyParallelSites(t *testing.T) {
 
 // TestCollyOncePerURL gives a URL twice and checks fn and Progress.
 func TestCollyOncePerURL(t *testing.T) {
-	s := newTestSite(t, map[string]http.HandlerFunc{"/a": html("<title>a</title>"), "/b": html("<title>b</title>")})
-	other := newTestSite(t, map[string]http.HandlerFunc{"/c": html("<title>c</title>")})
+	s := newTestSite(t, map[string]http.HandlerFunc{"/a": servePage("<title>a</title>"), "/b": servePage("<title>b</title>")})
+	other := newTestSite(t, map[string]http.HandlerFunc{"/c": servePage("<title>c</title>")})
 	var mu sync.Mutex
 	var dones []int
 	o := Options{Progress: func(done, total int, _ string, _ error) {
