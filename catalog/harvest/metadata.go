@@ -198,7 +198,7 @@ func linkTo(p *Page, ref string) (catalog.Link, bool) {
 	}
 	label := host
 	for suffix, name := range siteNames {
-		if host == suffix || strings.HasSuffix(host, "."+suffix) {
+		if onSite(host, suffix) {
 			label = name
 		}
 	}

@@ -87,68 +87,14 @@ func (MyAnimeList) Extract(p *Page) (Facts, error) {
 	return f, nil
 }
 
-// otherFact sets one of the facts import format v1 has no field for.
-func otherFact(f *Facts, k, v string) {
-	if f.Other == nil {
-		f.Other = map[string]string{}
-	}
-	f.Other[k] = v
-}
-
 var (
 	malWorkPathRE = regexp.MustCompile(`^/(anime|manga)/\d+`)
 	// malAuthorRE reads one "Family, Given (Role)" of the Authors row.
 	malAuthorRE = regexp.MustCompile(`\s*([^()]+?)\s*\(([^)]*)\)\s*,?`)
 )
 
-// onSite reports whether host is domain or one of its subdomains.
-func onSite(host, domain string) bool {
-	host = strings.ToLower(host)
-	return host == domain || strings.HasSuffix(host, "."+domain)
-}
-
-// siteURL is the page's address on the site at domain: where it was read
-// if that is the site (its canonical link if it has one, which drops
-// tracking parameters), else its canonical link or og:url if those are
-// the site's (a saved copy served from elsewhere); nil if the page is not
-// the site's. The fragment is dropped, and the query when read on the
-// site itself.
-func siteURL(p *Page, domain string) *url.URL {
-	ok := func(host string) bool { return onSite(host, domain) }
-	c := siteCanonical(p, ok)
-	if !ok(p.URL.Hostname()) {
-		return c
-	}
-	if c != nil {
-		return c
-	}
-	u := *p.URL
-	u.RawQuery, u.Fragment = "", ""
-	return &u
-}
-
 // malURL is the page's MyAnimeList address, nil if it is not MAL's.
 func malURL(p *Page) *url.URL { return siteURL(p, "myanimelist.net") }
-
-// siteCanonical is the page's canonical link (or og:url) if its host is
-// one that ok accepts, nil otherwise.
-func siteCanonical(p *Page, ok func(host string) bool) *url.URL {
-	doc := p.Doc()
-	for _, ref := range []string{
-		doc.Find(`link[rel="canonical"]`).First().AttrOr("href", ""),
-		doc.Find(`meta[property="og:url"]`).First().AttrOr("content", ""),
-	} {
-		if ref == "" {
-			continue
-		}
-		u, err := p.URL.Parse(strings.TrimSpace(ref))
-		if err == nil && ok(u.Hostname()) {
-			u.Fragment = ""
-			return u
-		}
-	}
-	return nil
-}
 
 // malRowSet is the label rows of a MAL page, by label without its colon.
 type malRowSet map[string]*goquery.Selection
@@ -374,14 +320,6 @@ func (MyAnimeListList) List(p *Page) ([]Candidate, error) {
 		add(entry, a, title)
 	})
 	return out, nil
-}
-
-// mentionBase is the page's address without its fragment, to which a
-// candidate's mention adds the entry's anchor.
-func mentionBase(p *Page) string {
-	u := *p.URL
-	u.Fragment = ""
-	return u.String()
 }
 
 // malEntryAnchor is the id a link to the entry can point at: the entry's

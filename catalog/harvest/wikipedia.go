@@ -82,10 +82,7 @@ func (Wikipedia) Extract(p *Page) (f Facts, err error) {
 }
 
 // wikiHost reports whether a host is one of Wikipedia's.
-func wikiHost(host string) bool {
-	host = strings.ToLower(host)
-	return host == "wikipedia.org" || strings.HasSuffix(host, ".wikipedia.org")
-}
+func wikiHost(host string) bool { return onSite(host, "wikipedia.org") }
 
 // isWikipedia tells a Wikipedia page by its host or, served from
 // anywhere else, by the marks Wikipedia leaves in it: a canonical link,
