@@ -9,11 +9,13 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -44,6 +46,12 @@ type Options struct {
 	MaxRetryAfter time.Duration
 	// Progress, if set, is told of each URL as it ends.
 	Progress func(done, total int, rawURL string, err error)
+	// PublicOnly refuses to connect to loopback, private, link-local and
+	// other non-public addresses, checked on the address dialled (so a
+	// name that resolves to one is refused too). A server that fetches
+	// pages its users name sets it, so that no user can make it read
+	// its own network.
+	PublicOnly bool
 }
 
 // maxRedirects is where a chain of redirects is given up, as Go's client
@@ -90,11 +98,38 @@ func NewColly(o Options) (*Colly, error) {
 	if o.MaxRetryAfter <= 0 {
 		o.MaxRetryAfter = 2 * time.Minute
 	}
-	f := &Colly{o: o, base: http.DefaultTransport.(*http.Transport).Clone(), backoff: time.Second}
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	if o.PublicOnly {
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: refuseNonPublic}
+		base.DialContext = d.DialContext
+		base.Proxy = nil // a proxy would connect on komoru's behalf, unchecked
+	}
+	f := &Colly{o: o, base: base, backoff: time.Second}
 	if o.CacheDir != "" {
 		f.cache = &diskCache{dir: o.CacheDir}
 	}
 	return f, nil
+}
+
+// sharedAddressSpace is 100.64.0.0/10, carrier-grade NAT: not public,
+// though netip does not call it private.
+var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
+
+// refuseNonPublic is the dialer's check of Options.PublicOnly.
+func refuseNonPublic(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return err
+	}
+	ip = ip.Unmap()
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() || sharedAddressSpace.Contains(ip) {
+		return fmt.Errorf("%s is not a public address: pages are fetched from public hosts only", host)
+	}
+	return nil
 }
 
 // Fetch fetches every URL; see Fetcher. The URLs of one site (one

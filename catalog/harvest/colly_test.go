@@ -596,3 +596,26 @@ func TestSiteRule(t *testing.T) {
 		}
 	}
 }
+
+// TestCollyPublicOnly: a fetcher that serves users' requests connects to
+// public addresses only; the test site, on loopback, is refused before a
+// request reaches it.
+func TestCollyPublicOnly(t *testing.T) {
+	s := newTestSite(t, map[string]http.HandlerFunc{"/a": servePage("<title>a</title>")})
+	got := fetchAll(t, context.Background(), testFetcher(t, Options{PublicOnly: true}), s.URL+"/a")
+	if err := got[s.URL+"/a"].err; err == nil || !strings.Contains(err.Error(), "not a public address") {
+		t.Errorf("a loopback page with PublicOnly: %v, want a refusal", err)
+	}
+	if n := s.total(); n != 0 {
+		t.Errorf("%d requests reached the loopback site", n)
+	}
+	for addr, public := range map[string]bool{
+		"127.0.0.1:80": false, "[::1]:443": false, "10.1.2.3:80": false, "192.168.0.1:80": false, "172.16.5.4:80": false,
+		"169.254.169.254:80": false, "100.64.0.1:80": false, "0.0.0.0:80": false, "[::ffff:127.0.0.1]:80": false, "[fe80::1]:80": false,
+		"93.184.216.34:443": true, "[2606:2800:220:1:248:1893:25c8:1946]:443": true,
+	} {
+		if err := refuseNonPublic("tcp", addr, nil); (err == nil) != public {
+			t.Errorf("refuseNonPublic(%s) = %v, want public %v", addr, err, public)
+		}
+	}
+}
