@@ -364,7 +364,7 @@ var sitePages = []sitePage{
 	{"post", "/admin/users/{name}", "Change an account's role or disable it (admins)", true, ""},
 	{"get", "/admin/index", "The search index's state (admins)", true, textHTML},
 	{"post", "/admin/index/rebuild", "Rebuild the search index (admins)", true, ""},
-	{"get", "/works/new", "The form of a new work", true, textHTML},
+	{"get", "/works/new", "The form of a new work; ?from=URL (curators) fills it from a web page about the work, each value with its source, saving nothing", true, textHTML},
 	{"post", "/works/new", "Save a new work", true, ""},
 	{"get", "/works/{id}/edit", "The edit form of a work", true, textHTML},
 	{"post", "/works/{id}/edit", "Save a work", true, ""},

@@ -38,6 +38,15 @@ type editPage struct {
 	Dimensions                                              []dimensionInput
 	Note                                                    control
 	Delete                                                  control // the delete form's note; unset on /works/new
+
+	// From is the "Start from a web page" box of /works/new; nil when the
+	// server has no harvester or the user is no curator. Harvest is what
+	// a harvest of that page found beyond the fields, and Provenance the
+	// pages each field's value came from (keyed by the work's JSON field
+	// names).
+	From       *control
+	Harvest    *harvestView
+	Provenance map[string][]sourceLink
 }
 
 // control is one input: its form name, element id, label, value, and what
@@ -139,8 +148,15 @@ type conflictField struct {
 }
 
 func (s *Server) pageNewWork(c *gin.Context) error {
+	if raw, ok := c.GetQuery("from"); ok {
+		return s.newWorkFrom(c, strings.TrimSpace(raw))
+	}
 	f := formFromWork(&catalog.Work{}, catalog.BaseNone)
-	s.render(c, http.StatusOK, "edit", s.editPage(c, &f, nil))
+	p := s.editPage(c, &f, nil)
+	if s.harvest != nil && p.Curator() {
+		p.From = fromBox("", "")
+	}
+	s.render(c, http.StatusOK, "edit", p)
 	return nil
 }
 

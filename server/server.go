@@ -70,6 +70,9 @@ type Config struct {
 	// feeds, invite links) use it, never a request's Host. Empty means
 	// http://localhost:8080.
 	PublicURL string
+	// Harvest, if set, lets curators fill the new-work form from a web
+	// page (/works/new?from=URL); nil leaves the form to be typed.
+	Harvest Harvester
 	// MaxAPIBody bounds the body of an API request, in bytes; zero means
 	// 1 MiB. Forms of the site are bounded to 64 KiB.
 	MaxAPIBody int64
@@ -81,6 +84,7 @@ type Server struct {
 	search  Searcher
 	index   Indexer
 	rebuild Rebuilder
+	harvest Harvester
 	now     func() time.Time
 	pwp     password.Params
 	proxies []netip.Prefix
@@ -130,7 +134,7 @@ func New(cfg Config) (*Server, error) {
 		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return nil, fmt.Errorf("server: the public URL must be http or https with a host and no path, such as https://komoru.example, got %q", cfg.PublicURL)
 	}
-	s := &Server{store: cfg.Store, search: cfg.Search, index: cfg.Index, rebuild: cfg.Rebuild, cb: cfg.Codebook, log: cfg.Logger,
+	s := &Server{store: cfg.Store, search: cfg.Search, index: cfg.Index, rebuild: cfg.Rebuild, harvest: cfg.Harvest, cb: cfg.Codebook, log: cfg.Logger,
 		now: cfg.Now, pwp: cfg.Password, csrf: http.NewCrossOriginProtection(), trusted: cfg.TrustedProxies,
 		maxAPIBody: cfg.MaxAPIBody, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
 	var err error
