@@ -134,8 +134,10 @@ func TestBrowserNewWorkFromNotice(t *testing.T) {
 		t.Fatalf("a bad address ends on %d", status)
 	}
 	b.expectStatus("422")
-	if !eval[bool](t, b, `document.activeElement.id === "f-from" && document.getElementById("f-from-err").offsetParent !== null`) {
-		t.Error("after a bad address the focus is not on the box, or its error is hidden")
+	// Autofocus lands after the load, so the focus is waited for.
+	b.waitFor(t, `document.activeElement.id === "f-from"`)
+	if !eval[bool](t, b, `document.getElementById("f-from-err").offsetParent !== null`) {
+		t.Error("after a bad address the box's error is hidden")
 	}
 	if problems := eval[string](t, b, a11yAudit); problems != "" {
 		t.Errorf("the refused address:\n%s", problems)

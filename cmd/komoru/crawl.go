@@ -57,7 +57,20 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 	if cfg.propose && cfg.out != "" {
 		return usagef("--propose files the drafts for review; --out writes them to a file: give one")
 	}
-	fetcher, err := newFetcher(e, cfg, len(urls))
+	var progress func(done, total int, u string, err error)
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		progress = func(done, total int, u string, err error) {
+			state := "ok"
+			if err != nil {
+				state = "failed"
+			}
+			fmt.Fprintf(f, "\r\x1b[K[%d/%d] %s %s", done, total, state, u)
+			if done == total {
+				fmt.Fprint(f, "\r\x1b[K")
+			}
+		}
+	}
+	fetcher, err := newFetcher(cfg, false, progress)
 	if err != nil {
 		return err
 	}
@@ -135,8 +148,8 @@ func author(cfg *config) string {
 
 // newFetcher makes the polite fetcher: komoru's User-Agent with its
 // version and contact, the cache in the data dir unless --cache says
-// elsewhere, and a progress line on a terminal.
-func newFetcher(e *env, cfg *config, total int) (*harvest.Colly, error) {
+// elsewhere, and, for a server, public addresses only.
+func newFetcher(cfg *config, publicOnly bool, progress func(done, total int, u string, err error)) (*harvest.Colly, error) {
 	contact := cfg.contact
 	if contact == "" {
 		contact = defaultContact
@@ -145,28 +158,14 @@ func newFetcher(e *env, cfg *config, total int) (*harvest.Colly, error) {
 	if cache == "" {
 		cache = filepath.Join(cfg.data, "crawl-cache")
 	}
-	delay, err := time.ParseDuration(cfg.delay)
-	if err != nil || delay < 0 {
-		return nil, usagef("--delay must be a duration such as 1s, got %q", cfg.delay)
-	}
-	o := harvest.Options{
-		UserAgent: fmt.Sprintf("komoru/%s (+%s)", komoruVersion(), contact),
-		CacheDir:  cache,
-		Delay:     delay,
-	}
-	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		o.Progress = func(done, total int, u string, err error) {
-			state := "ok"
-			if err != nil {
-				state = "failed"
-			}
-			fmt.Fprintf(f, "\r\x1b[K[%d/%d] %s %s", done, total, state, u)
-			if done == total {
-				fmt.Fprint(f, "\r\x1b[K")
-			}
-		}
-	}
-	return harvest.NewColly(o)
+	delay, _ := time.ParseDuration(cfg.delay) // checked with the flags
+	return harvest.NewColly(harvest.Options{
+		UserAgent:  fmt.Sprintf("komoru/%s (+%s)", komoruVersion(), contact),
+		CacheDir:   cache,
+		Delay:      delay,
+		PublicOnly: publicOnly,
+		Progress:   progress,
+	})
 }
 
 // writeLines writes JSON Lines to --out, or stdout. A file is written

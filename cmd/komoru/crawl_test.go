@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -22,9 +23,17 @@ import (
 // testdata on 127.0.0.1 and counts the requests of each path.
 type wikiServer struct {
 	*httptest.Server
-	mu    sync.Mutex
-	count map[string]int
+	mu     sync.Mutex
+	count  map[string]int
+	agents map[string]bool
 }
+
+// otherEarth is a page of another site about The Wandering Earth, with a
+// year that differs from Wikipedia's.
+const otherEarth = `<!doctype html><html><head><title>The Wandering Earth</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"Movie","name":"The Wandering Earth",
+"datePublished":"2018-12-01","director":{"@type":"Person","name":"Frant Gwo"},"description":"Plotwords that stay out."}</script>
+</head><body><p>Plotwords that stay out.</p></body></html>`
 
 var wikiPages = map[string]string{
 	"/wiki/The_Wandering_Earth":                        "wikipedia_The_Wandering_Earth_2019.html",
@@ -35,13 +44,19 @@ var wikiPages = map[string]string{
 
 func newWikiServer(t *testing.T) *wikiServer {
 	t.Helper()
-	ws := &wikiServer{count: map[string]int{}}
+	ws := &wikiServer{count: map[string]int{}, agents: map[string]bool{}}
 	ws.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws.mu.Lock()
 		ws.count[r.URL.Path]++
+		ws.agents[r.UserAgent()] = true
 		ws.mu.Unlock()
-		if r.URL.Path == "/robots.txt" {
+		switch r.URL.Path {
+		case "/robots.txt":
 			w.Write([]byte("User-agent: *\nDisallow: /private/\n"))
+			return
+		case "/films/wandering-earth":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(otherEarth))
 			return
 		}
 		name, ok := wikiPages[r.URL.Path]
@@ -111,7 +126,8 @@ func TestCrawlSavedWikipedia(t *testing.T) {
 		ws.URL + "/wiki/No_such_page",
 		ws.URL + "/private/secret",
 	}
-	args := append([]string{"crawl", "--data", data, "--delay", "5ms", "--out", out}, urls...)
+	urls = append(urls, ws.URL+"/films/wandering-earth")
+	args := append([]string{"crawl", "--data", data, "--delay", "5ms", "--out", out, "--contact", "https://example.org/curators"}, urls...)
 	code, _, stderr := komoru(t, "", nil, args...)
 	if code != 1 {
 		t.Errorf("crawl with a missing and a disallowed page: exit %d, want 1; stderr:\n%s", code, stderr)
@@ -124,9 +140,25 @@ func TestCrawlSavedWikipedia(t *testing.T) {
 	if ws.count["/private/secret"] != 0 {
 		t.Error("the crawler fetched a page robots.txt disallows")
 	}
+	for ua := range ws.agents {
+		if !strings.HasPrefix(ua, "komoru/") || !strings.HasSuffix(ua, "(+https://example.org/curators)") {
+			t.Errorf("User-Agent %q: want komoru/VERSION (+the contact)", ua)
+		}
+	}
 	drafts := readDrafts(t, out)
 	if len(drafts) != 3 {
-		t.Fatalf("%d drafts, want 3", len(drafts))
+		t.Fatalf("%d drafts, want 3 (the two Wandering Earth pages as one)", len(drafts))
+	}
+	// The two pages about The Wandering Earth: one draft, the years in
+	// conflict, Wikipedia's (the first page) kept.
+	earth := drafts[0]
+	wantConflict := []catalog.Conflict{{Field: "year", Values: []catalog.ConflictValue{
+		{Value: float64(2019), Source: urls[0]}, {Value: float64(2018), Source: urls[5]}}}}
+	if !reflect.DeepEqual(earth.Conflicts, wantConflict) {
+		t.Errorf("The Wandering Earth's conflicts = %+v, want %+v", earth.Conflicts, wantConflict)
+	}
+	if p := earth.Provenance["creators"]; !slices.Equal(p, []string{urls[0], urls[5]}) {
+		t.Errorf("the director's provenance = %v, want both pages", p)
 	}
 	for _, c := range []struct {
 		url, title, medium string
@@ -154,7 +186,7 @@ func TestCrawlSavedWikipedia(t *testing.T) {
 		}
 	}
 	b, _ := os.ReadFile(out)
-	for _, prose := range []string{"science fiction film directed by", "Hugo Award-winning author", "computer-animated"} {
+	for _, prose := range []string{"science fiction film directed by", "Hugo Award-winning author", "computer-animated", "Plotwords"} {
 		if strings.Contains(string(b), prose) {
 			t.Errorf("the drafts copy the lead's prose %q", prose)
 		}

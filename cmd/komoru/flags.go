@@ -246,6 +246,11 @@ func (c *config) validate() error {
 			return err
 		}
 	}
+	if c.delay != "" {
+		if d, err := time.ParseDuration(c.delay); err != nil || d < 0 {
+			return usagef("--delay must be a duration such as 1s, got %q", c.delay)
+		}
+	}
 	if c.maxBody != "" {
 		if _, err := c.maxBodyBytes(); err != nil {
 			return err

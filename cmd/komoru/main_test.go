@@ -69,7 +69,6 @@ func TestExitCodes(t *testing.T) {
 		{"import good file", []string{"import", "--data", data, "--seed=false", good}, nil, 0, "created 2, updated 0, unchanged 0, rejected 0"},
 		{"import partial", []string{"import", "--data", data, "--partial", bad}, nil, 1, "created 0, updated 0, unchanged 1, rejected 2"},
 		{"export extra argument", []string{"export", "--data", data, "q=nhk"}, nil, 2, "unexpected argument"},
-		{"a command still to come is unknown", []string{"crawl", "https://example.org"}, nil, 2, `unknown command "crawl"`},
 		{"stats by unknown facet", []string{"stats", "--data", data, "--by", "mood"}, nil, 2, `--by: "mood" is not a facet`},
 		{"export takes no --seed: it loads nothing", []string{"export", "--data", data, "--seed=false"}, nil, 2, "flag provided but not defined: -seed"},
 		{"export of a mistyped data dir", []string{"export", "--data", data + "-typo"}, nil, 1, `data dir "` + data + `-typo" does not exist (is --data right?)`},

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/komoru/komoru/catalog/harvest"
 	"github.com/komoru/komoru/indexer"
 	"github.com/komoru/komoru/server"
 	"github.com/komoru/komoru/web"
@@ -24,7 +25,8 @@ import (
 const followEvery = 250 * time.Millisecond
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "trusted-proxy", "public-url", "max-body", "search-timeout", "max-searches", "pprof", "log-level")
+	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "trusted-proxy", "public-url", "max-body", "search-timeout", "max-searches", "pprof", "log-level",
+		"contact", "KOMORU_CRAWL_CACHE", "delay")
 	if err != nil {
 		return err
 	}
@@ -85,9 +87,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if public == "" {
 		public = "http://" + displayAddr(ln.Addr())
 	}
+	// The form's harvest fetches what curators name, so only from public
+	// addresses.
+	fetcher, err := newFetcher(cfg, true, nil)
+	if err != nil {
+		return err
+	}
+	harvester := &formHarvester{h: &harvest.Harvester{Fetcher: fetcher}, store: store, search: pending}
 	srv, err := server.New(server.Config{Store: store, Search: pending, Index: pending, Codebook: store.Codebook(),
 		Assets: web.FS, Logger: log, TrustedProxies: cfg.trustedProxies(), MaxAPIBody: maxBody, PublicURL: public,
-		SearchLimits: limits, Rebuild: rebuilds})
+		SearchLimits: limits, Rebuild: rebuilds, Harvest: harvester})
 	if err != nil {
 		return usagef("%v", err)
 	}
