@@ -22,8 +22,8 @@ type Draft struct {
 	// Matches are ids of existing works the draft may describe.
 	Matches []string `json:"matches,omitempty"`
 	// Facts are what the pages said that import format v1 has no field
-	// for, such as "episodes" or "platforms", with their sources under
-	// the same names in Provenance.
+	// for, such as "episodes" or "platforms", with their sources in
+	// Provenance under "facts." and the name ("facts.episodes").
 	Facts    map[string]string `json:"facts,omitempty"`
 	Warnings []string          `json:"warnings,omitempty"`
 }

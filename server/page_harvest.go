@@ -178,7 +178,7 @@ func (s *Server) harvestView(ctx context.Context, raw string, d *catalog.Draft) 
 		labels[f.Key] = f.Label
 	}
 	for _, c := range d.Conflicts {
-		hc := harvestConflict{Label: cmp.Or(labels[c.Field], c.Field)}
+		hc := harvestConflict{Label: cmp.Or(labels[c.Field], factLabel(strings.TrimPrefix(c.Field, "facts.")))}
 		for _, cv := range c.Values {
 			hc.Values = append(hc.Values, harvestValue{Value: s.draftValue(c.Field, cv.Value), Source: sourceLinks([]string{cv.Source})[0]})
 		}
@@ -197,13 +197,19 @@ func (s *Server) harvestView(ctx context.Context, raw string, d *catalog.Draft) 
 	}
 	slices.Sort(names)
 	for _, k := range names {
-		label := strings.ReplaceAll(k, "_", " ")
-		if label != "" {
-			label = strings.ToUpper(label[:1]) + label[1:]
-		}
-		v.Facts = append(v.Facts, harvestFact{Label: label, Value: d.Facts[k], From: sourceLinks(d.Provenance[k])})
+		v.Facts = append(v.Facts, harvestFact{Label: factLabel(k), Value: d.Facts[k], From: sourceLinks(d.Provenance["facts."+k])})
 	}
 	return v
+}
+
+// factLabel names a fact of a draft that has no field: "hikikomori_trope"
+// is "Hikikomori trope".
+func factLabel(k string) string {
+	label := strings.ReplaceAll(k, "_", " ")
+	if label != "" {
+		label = strings.ToUpper(label[:1]) + label[1:]
+	}
+	return label
 }
 
 // draftValue is one page's value of a conflicting field as text: a

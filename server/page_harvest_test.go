@@ -39,7 +39,7 @@ func quietFloorDraft() catalog.Draft {
 			Sources:  []catalog.Source{{URL: filmsURL, Title: "Films"}, {URL: dbURL, Title: "DB"}}},
 		Provenance: map[string][]string{
 			"title": {filmsURL}, "original_title": {dbURL}, "medium": {filmsURL}, "year": {filmsURL, dbURL},
-			"countries": {dbURL}, "languages": {dbURL}, "creators": {filmsURL}, "episodes": {dbURL},
+			"countries": {dbURL}, "languages": {dbURL}, "creators": {filmsURL}, "facts.episodes": {dbURL},
 		},
 		Conflicts: []catalog.Conflict{{Field: "year", Values: []catalog.ConflictValue{{Value: 2019, Source: filmsURL}, {Value: 2020, Source: dbURL}}}},
 		Matches:   []string{"welcome-to-the-nhk-anime"},
