@@ -97,7 +97,7 @@ func (p editPage) SourcedRows(rs rowSet) sourcedRows {
 // wrong with it.
 func fromBox(u, problem string) *control {
 	return &control{Type: "url", Name: "from", ID: "f-from", Label: "Start from a web page", Value: u, Err: problem,
-		Hint:      "The address of a page about the work (Wikipedia, MyAnimeList, AniList, an official site): komoru fills the form from it, and nothing is saved until you save.",
+		Hint:      "The address of a page about the work (Wikipedia, MyAnimeList, TV Tropes, or any page with schema.org or OpenGraph metadata, as many official sites have): komoru fills the form from it, and nothing is saved until you save.",
 		Autofocus: problem != ""}
 }
 

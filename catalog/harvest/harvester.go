@@ -134,5 +134,5 @@ func (h *Harvester) Discover(ctx context.Context, url string) ([]Candidate, erro
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("%s: not a list page komoru reads (a TV Tropes trope page, a Wikipedia list or category, a MyAnimeList or AniList tag or search page)", url)
+	return nil, fmt.Errorf("%s: not a list page komoru reads (a TV Tropes trope page, a Wikipedia list or category, a MyAnimeList tag, genre or search page)", url)
 }
