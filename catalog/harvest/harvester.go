@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/komoru/komoru/catalog"
@@ -72,6 +73,9 @@ func (h *Harvester) Drafts(ctx context.Context, urls []string) ([]catalog.Draft,
 			facts[i], got[i] = f, true
 		}
 	})
+	// Failures come in the order of the URLs, whichever host answered
+	// first.
+	slices.SortStableFunc(failures, func(a, b Failure) int { return pos[a.URL][0] - pos[b.URL][0] })
 	var ok []Facts
 	for i := range facts {
 		if got[i] {
