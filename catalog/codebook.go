@@ -49,8 +49,13 @@ type Dimension struct {
 	// such as content warnings: the pages show it near the top of a work
 	// and on result cards, and it is never a spoiler, neither for the whole
 	// dimension nor for one work's coding, since hiding it would defeat it.
-	Warning bool    `json:"warning,omitempty"`
-	Values  []Value `json:"values"`
+	Warning bool `json:"warning,omitempty"`
+	// Level is the level of measurement agreement between coders is
+	// measured at (Krippendorff's alpha): "ordinal" when the values are
+	// listed in order, "nominal" for other single-valued dimensions, "set"
+	// for multi-valued ones. Coded dimensions only.
+	Level  string  `json:"level,omitempty"`
+	Values []Value `json:"values"`
 
 	byID map[string]*Value
 }
@@ -124,6 +129,14 @@ func ParseCodebook(data []byte) (*Codebook, error) {
 				}
 				d.byID[v.ID] = v
 			}
+		}
+	}
+	for _, d := range cb.Dimensions {
+		switch {
+		case d.Multi && d.Level != "set":
+			return nil, fmt.Errorf("codebook: %s is multi-valued, so its level must be \"set\", got %q", d.ID, d.Level)
+		case !d.Multi && d.Level != "nominal" && d.Level != "ordinal":
+			return nil, fmt.Errorf("codebook: %s takes one value, so its level must be \"nominal\" or \"ordinal\", got %q", d.ID, d.Level)
 		}
 	}
 	for i, group := range cb.Synonyms {

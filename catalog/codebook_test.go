@@ -57,6 +57,9 @@ func TestParseCodebookRejects(t *testing.T) {
 		{"denial with synonyms", `{"dimensions": [{"id": "d", "values": [{"id": "none", "denies": true, "synonyms": ["x"]}]}]}`, "denies its topic but has synonyms"},
 		{"lone synonym", `{"synonyms": [["only"]]}`, "fewer than two words"},
 		{"warning as a spoiler", `{"dimensions": [{"id": "cw", "warning": true, "spoiler": true, "values": []}]}`, "cw is a warning, so it cannot be a spoiler"},
+		{"a set measured as nominal", `{"dimensions": [{"id": "d", "multi": true, "level": "nominal", "values": []}]}`, `d is multi-valued, so its level must be "set"`},
+		{"no level", `{"dimensions": [{"id": "d", "values": []}]}`, `d takes one value, so its level must be "nominal" or "ordinal"`},
+		{"one value as a set", `{"dimensions": [{"id": "d", "level": "set", "values": []}]}`, `d takes one value`},
 	} {
 		if _, err := ParseCodebook([]byte(tt.json)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: ParseCodebook = %v, want an error containing %q", tt.name, err, tt.want)
@@ -82,6 +85,19 @@ func TestIsSpoiler(t *testing.T) {
 	} {
 		if got := cb.Dimension(tt.dim).IsSpoiler(Coding{Spoiler: tt.flagged}); got != tt.want {
 			t.Errorf("Dimension(%q).IsSpoiler(Coding{Spoiler: %v}) = %v, want %v", tt.dim, tt.flagged, got, tt.want)
+		}
+	}
+}
+
+// TestCodebookLevels: every coded dimension declares the level its
+// agreement is measured at, and a codebook that contradicts itself is
+// refused.
+func TestCodebookLevels(t *testing.T) {
+	cb := DefaultCodebook()
+	for id, want := range map[string]string{"realism": "ordinal", "otaku_conflation": "ordinal", "tone": "nominal",
+		"recovery": "nominal", "withdrawal_criteria": "nominal", "conditions": "set", "content_warnings": "set"} {
+		if got := cb.Dimension(id).Level; got != want {
+			t.Errorf("%s: level %q, want %q", id, got, want)
 		}
 	}
 }

@@ -13,6 +13,9 @@ var (
 	// ErrConflict reports a write based on a revision that is no longer the
 	// current one, or a create for an id that already exists.
 	ErrConflict = errors.New("conflict")
+	// ErrForbidden reports a write the account may not make, such as a
+	// coding by an account that is not a coder of the round.
+	ErrForbidden = errors.New("forbidden")
 )
 
 // StaleError is a write based on a revision that is no longer current:

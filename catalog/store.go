@@ -97,6 +97,13 @@ type Store interface {
 	// Proposals returns proposals as a filter selects them, oldest first.
 	Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, error)
 
+	// Round returns a coding round by id.
+	Round(ctx context.Context, id string) (Round, error)
+	// Rounds returns every coding round, newest first.
+	Rounds(ctx context.Context) ([]Round, error)
+	// Codings returns every coder's unit of a round, by work then coder.
+	Codings(ctx context.Context, round string) ([]CodingUnit, error)
+
 	// Write runs fn in one serialized, durable transaction (see above).
 	Write(ctx context.Context, fn func(Tx) error) error
 	// Close releases the store. Nothing may be called after it.
@@ -172,6 +179,18 @@ type Tx interface {
 	// PutProposal creates a proposal (ID 0: a new ID is given, never
 	// reused) or replaces the one with its ID, and returns it.
 	PutProposal(ctx context.Context, p Proposal) (Proposal, error)
+
+	// Round returns a coding round by id.
+	Round(ctx context.Context, id string) (Round, error)
+	// PutRound creates or replaces a round, by id.
+	PutRound(ctx context.Context, r Round) error
+	// Coding returns one coder's unit of a work in a round.
+	Coding(ctx context.Context, round, work, coder string) (CodingUnit, error)
+	// Codings returns every coder's unit of a round, by work then coder.
+	Codings(ctx context.Context, round string) ([]CodingUnit, error)
+	// PutCoding creates or replaces a coder's unit, by round, work and
+	// coder.
+	PutCoding(ctx context.Context, u CodingUnit) error
 }
 
 // Head is what a write needs to know of a work's latest revision.
@@ -209,8 +228,8 @@ func now() time.Time { return time.Now().UTC() }
 //
 // Backup writes to the new file path a consistent snapshot of everything
 // the store keeps — works, revisions, the change sequence and its counter,
-// catalog settings, accounts, invitations, sessions, API tokens and
-// proposals — as of one committed state: every transaction committed
+// catalog settings, accounts, invitations, sessions, API tokens,
+// proposals, coding rounds and their codings — as of one committed state: every transaction committed
 // before the snapshot is whole in it, none committed after is in it at all,
 // and writes in progress, of this process or another, are neither waited
 // for nor disturbed. It refuses a path that exists (an error wrapping

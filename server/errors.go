@@ -56,6 +56,7 @@ var sentinels = []struct {
 	{catalog.ErrNotFound, http.StatusNotFound, "not_found"},
 	{catalog.ErrConflict, http.StatusConflict, "conflict"},
 	{catalog.ErrBadCredentials, http.StatusUnauthorized, "unauthorized"},
+	{catalog.ErrForbidden, http.StatusForbidden, "forbidden"},
 	{context.Canceled, statusClientClosed, "canceled"},
 	{context.DeadlineExceeded, http.StatusServiceUnavailable, "timeout"},
 	{indexer.ErrDamaged, http.StatusServiceUnavailable, "damaged"},

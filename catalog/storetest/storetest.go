@@ -61,6 +61,7 @@ func Run(t *testing.T, h Harness) {
 		{"Tokens", testTokens},
 		{"InvitesAndThrottles", testInvitesAndThrottles},
 		{"Proposals", testProposals},
+		{"Rounds", testRounds},
 		{"Backup", testBackup},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, suite{h}) })
