@@ -18,6 +18,8 @@ func TestDependencyRules(t *testing.T) {
 		// The encoders stand beside the domain: catalog and the standard
 		// library only.
 		mod + "/catalog/export": {"github.com/"},
+		// Agreement is arithmetic: catalog and the standard library only.
+		mod + "/catalog/agreement": {"github.com/"},
 	}
 	// Packages a package must not import directly.
 	forbiddenImports := map[string][]string{
@@ -27,6 +29,7 @@ func TestDependencyRules(t *testing.T) {
 		mod + "/catalog/storetest": {mod + "/catalog/sqlite", mod + "/catalog/postgres", mod + "/indexer", mod + "/server", mod + "/web"},
 		mod + "/catalog/harvest":   {mod + "/catalog/sqlite", mod + "/indexer", mod + "/server", mod + "/web"},
 		mod + "/catalog/export":    {"net/http", "database/sql", mod + "/catalog/sqlite", mod + "/indexer", mod + "/server", mod + "/web"},
+		mod + "/catalog/agreement": {"net/http", "database/sql", mod + "/catalog/sqlite", mod + "/indexer", mod + "/server", mod + "/web"},
 		mod + "/indexer":           {"net/http", mod + "/catalog/sqlite", mod + "/catalog/harvest", mod + "/server", mod + "/web"},
 		mod + "/server":            {mod + "/catalog/sqlite", mod + "/catalog/harvest"},
 		mod + "/web":               {mod + "/"},
