@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/komoru/komoru/catalog"
@@ -184,6 +185,7 @@ func searchParams(cb *catalog.Codebook) arr {
 var (
 	idParam      = pathParam("id", "The work's id, such as welcome-to-the-nhk-anime.", str)
 	pidParam     = pathParam("pid", "The proposal's number.", obj{"type": "integer", "minimum": 1})
+	roundParam   = pathParam("id", "The round's id, such as r1.", str)
 	ifMatchParam = obj{"name": "If-Match", "in": "header", "required": true, "description": "The ETag of the revision the change was made against, such as \"3\".", "schema": str}
 	ifNoneMatch  = obj{"name": "If-None-Match", "in": "header", "description": "An ETag of a copy you have; 304 if it is current.", "schema": str}
 	ifModified   = obj{"name": "If-Modified-Since", "in": "header", "description": "The Last-Modified of a copy you have; 304 if it is current.", "schema": str}
@@ -275,6 +277,14 @@ func openAPIPaths(cb *catalog.Codebook) obj {
 			body: obj{"required": true, "content": jsonContent(obj{"type": "object", "required": arr{"reason"}, "properties": obj{"reason": str}, "additionalProperties": false})},
 			responses: obj{"200": response("The proposal, rejected.", obj{"type": "object", "required": arr{"proposal"}, "properties": obj{"proposal": ref("schemas", "Proposal")}, "additionalProperties": false}),
 				"400": errResp(400), "401": errResp(401), "403": errResp(403), "404": errResp(404), "409": errResp(409), "422": errResp(422)}}.json()},
+		// Coding rounds' figures.
+		"/api/v1/rounds": obj{"get": op{id: "listRounds", summary: "Every coding round, newest first, with each coder's progress",
+			responses: obj{"200": response("The rounds.", ref("schemas", "RoundList"))}}.json()},
+		"/api/v1/rounds/{id}/agreement": obj{"parameters": arr{roundParam}, "get": op{id: "roundAgreement",
+			summary: "A round's agreement per dimension: Krippendorff's alpha, its 95% bootstrap interval, the coincidence matrix, each pair of coders",
+			desc:    "Public once the round is closed; while it is open, for curators only (403 otherwise), since the coincidence matrices would tell a coder the others' values. Undefined figures are null.",
+			responses: obj{"200": response("The round's figures.", ref("schemas", "AgreementReport")),
+				"401": errResp(401), "403": errResp(403), "404": errResp(404)}}.json()},
 		"/healthz": obj{"get": op{id: "health", summary: "Whether the server can serve", tag: "operations",
 			responses: obj{"200": response("It can.", ref("schemas", "Health")),
 				"503": response("The search index is starting (Retry-After) or degraded.", ref("schemas", "Health"), "Retry-After")}}.json()},
@@ -310,6 +320,9 @@ func (p sitePage) json() obj {
 	}
 	if slices.Contains([]string{"/works/{id}", "/works/{id}/edit", "/works/{id}/delete", "/works/{id}/history", "/works/{id}/restore"}, p.path) {
 		o.params = arr{idParam}
+	}
+	if strings.HasPrefix(p.path, "/rounds/{id}") {
+		o.params = arr{roundParam}
 	}
 	for _, name := range []string{"token", "pid", "tid", "name", "file", "path"} {
 		if slices.Contains(pathNames(p.path), name) {
@@ -377,6 +390,9 @@ var sitePages = []sitePage{
 	{"get", "/review/{pid}", "A proposal and its differences", true, textHTML},
 	{"post", "/review/{pid}/accept", "Accept a proposal (curators)", true, ""},
 	{"post", "/review/{pid}/reject", "Reject a proposal (curators)", true, ""},
+	// Coding rounds' figures.
+	{"get", "/rounds/{id}/agreement", "A round's agreement per dimension: alpha, reading, coincidence heatmap, pairs of coders", false, textHTML},
+	{"get", "/rounds/{id}/reliability/{file}", "One dimension's reliability data ({dimension}.csv): units × coders, an empty cell missing", false, "text/csv"},
 }
 
 func openAPIComponents(cb *catalog.Codebook) obj {
@@ -481,6 +497,34 @@ func openAPIComponents(cb *catalog.Codebook) obj {
 			"codebook_version": str, "dimensions": obj{"type": "array", "items": obj{"type": "object"}},
 			"metadata": obj{"type": "array", "items": obj{"type": "object"}}, "synonyms": obj{"type": "array", "items": strs}}},
 	}
+	// Coding rounds' figures: a number that may be undefined is null.
+	num := nullable(obj{"type": "number"})
+	integer := obj{"type": "integer", "minimum": 0}
+	schemas["RoundList"] = closed(arr{"rounds"}, obj{"rounds": obj{"type": "array", "items": closed(
+		arr{"id", "name", "state", "works", "coders", "dimensions", "created", "progress"}, obj{
+			"id": str, "name": str, "state": obj{"type": "string", "enum": arr{"open", "closed"}}, "works": integer,
+			"coders": strs, "dimensions": strs, "created": dateTime, "closed": dateTime,
+			"progress": obj{"type": "array", "items": closed(arr{"coder", "submitted", "drafts"}, obj{"coder": str, "submitted": integer, "drafts": integer})},
+		})}})
+	reading := obj{"type": "string", "enum": arr{"reliable", "tentative", "unreliable", "undefined"}}
+	schemas["AgreementReport"] = closed(arr{"round", "state", "codebook_version", "resamples", "seed", "dimensions"}, obj{
+		"round": str, "state": obj{"type": "string", "enum": arr{"open", "closed"}}, "codebook_version": str,
+		"resamples": integer, "seed": integer,
+		"dimensions": obj{"type": "array", "items": closed(
+			arr{"dimension", "label", "level", "alpha", "ci95", "units", "coders", "pairable", "reading", "observed", "expected", "coincidence", "pairwise"}, obj{
+				"dimension": str, "label": str, "level": obj{"type": "string", "enum": arr{"nominal", "ordinal", "interval", "set"}},
+				"alpha": num, "ci95": obj{"type": "array", "items": num, "minItems": 2, "maxItems": 2},
+				"units": integer, "coders": integer, "pairable": integer, "reading": reading,
+				"undefined": obj{"type": "string", "description": "Why alpha is null."},
+				"observed":  num, "expected": num,
+				"coincidence": closed(arr{"values", "counts"}, obj{"values": strs,
+					"counts": obj{"type": "array", "items": obj{"type": "array", "items": obj{"type": "number"}}}}),
+				"per_value": obj{"type": "array", "items": closed(arr{"value", "alpha", "reading"}, obj{
+					"value": str, "alpha": num, "reading": reading, "undefined": str})},
+				"pairwise": obj{"type": "array", "items": closed(arr{"a", "b", "units", "alpha", "reading", "identical"}, obj{
+					"a": str, "b": str, "units": integer, "alpha": num, "reading": reading, "identical": num})},
+			})},
+	})
 	// A proposal with its work: the list's fields, and current_revision
 	// while it is pending.
 	detail := closed(nil, obj{})

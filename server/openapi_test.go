@@ -253,6 +253,14 @@ func TestOpenAPIResponses(t *testing.T) {
 	send(req{method: "GET", url: "/api/v1/export?format=docx"}, 400)
 	send(req{method: "GET", url: "/healthz"}, 200)
 	send(req{method: "GET", url: "/metrics"}, 200)
+	// Coding rounds' figures (codedRound: api_rounds_test.go).
+	codedRound(t, st, "r-open", []string{"ann", "cyd"}, false)
+	codedRound(t, st, "r-closed", []string{"ann", "cyd"}, true)
+	send(req{method: "GET", url: "/api/v1/rounds"}, 200)
+	send(req{method: "GET", url: "/api/v1/rounds/r-closed/agreement"}, 200)
+	send(req{method: "GET", url: "/api/v1/rounds/r-open/agreement", bearer: cur}, 200)
+	send(req{method: "GET", url: "/api/v1/rounds/r-open/agreement", bearer: con}, 403)
+	send(req{method: "GET", url: "/api/v1/rounds/r-none/agreement"}, 404)
 
 	for _, r := range st.routes().(*gin.Engine).Routes() {
 		if !strings.HasPrefix(r.Path, "/api/") && r.Path != "/healthz" && r.Path != "/metrics" {

@@ -48,6 +48,9 @@ type workPage struct {
 	Badge        *codingBadge // under the title, for a work not fully coded
 	Missing      []string     // the labels of the dimensions not coded yet
 	Sources      []sourceView // numbered from 1, as codings cite them
+	// Origin says how the coding was made: adjudicated from a round, or
+	// by one curator; nil for a work not coded yet.
+	Origin *codingOrigin
 }
 
 // sourceView is one of a work's sources with its number, the one its
@@ -212,6 +215,11 @@ func (s *Server) pageWork(c *gin.Context) error {
 	}
 	if err := s.addProvenance(ctx, w.ID, p.Dimensions); err != nil {
 		return err
+	}
+	if p.CodingStatus != catalog.StatusUncoded {
+		if p.Origin, err = s.codingOrigin(ctx, w.ID, rev.Number); err != nil {
+			return err
+		}
 	}
 	if p.Related, p.Comparison, err = s.relatedViews(ctx, w); err != nil {
 		return err

@@ -37,6 +37,8 @@ var pageFiles = map[string]string{
 	"proposal": "proposal.tmpl",
 	// Citing the catalog.
 	"cite": "cite.tmpl",
+	// Coding rounds' figures.
+	"agreement": "agreement.tmpl",
 }
 
 // layout is what base.tmpl needs of every page.

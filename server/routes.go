@@ -94,6 +94,13 @@ func (s *Server) routes() http.Handler {
 	r.POST("/review/:pid/accept", curator, s.handle(s.postAccept))
 	r.POST("/review/:pid/reject", curator, s.handle(s.postReject))
 
+	// Coding rounds' figures: public once a round is closed, for curators
+	// while it is open (roundAgreement).
+	api.GET("/rounds", s.handle(s.apiRounds))
+	api.GET("/rounds/:id/agreement", s.handle(s.apiRoundAgreement))
+	r.GET("/rounds/:id/agreement", s.handle(s.pageAgreement))
+	r.GET("/rounds/:id/reliability/:file", s.handle(s.reliabilityCSV))
+
 	r.NoRoute(s.handle(func(c *gin.Context) error {
 		return errNotFound("no page at " + c.Request.URL.Path)
 	}))

@@ -40,6 +40,7 @@ type config struct {
 	proxies              string
 	role                 string
 	expires              string
+	round                string // agreement: the coding round
 	publicURL            string
 	maxBody              string
 	pprof                string
@@ -125,6 +126,8 @@ var flagTable = []flagSpec{
 		func(c *config) any { return &c.crawlCache }},
 	{"delay", "KOMORU_DELAY", "1s", "crawl: the least time between two requests to one host",
 		func(c *config) any { return &c.delay }},
+	{"round", "KOMORU_ROUND", "", "agreement: the coding round's id, such as r1",
+		func(c *config) any { return &c.round }},
 	{"role", "KOMORU_ROLE", "", "user: the account's role: contributor, curator or admin",
 		func(c *config) any { return &c.role }},
 	{"expires", "KOMORU_EXPIRES", "90d", "token: how long the token works, in days (90d), or never",

@@ -58,6 +58,7 @@ func init() {
 		{"user", "add|list|set-role|disable|enable|invite ...", "manage accounts: add NAME --role contributor|curator|admin prints a one-time invite link (komoru user -h)", runUser},
 		{"token", "create NAME [--expires 90d|never]", "make an API token for a user's scripts, printed once", runToken},
 		{"codings", "import FILE", "import coders' codings for coding rounds (JSON Lines, one coder's coding of one work a line)", runCodings},
+		{"agreement", "--round R [--format json|csv] [--data DIR]", "a coding round's agreement per dimension: Krippendorff's alpha, its 95% interval and reading, as the API gives it", runAgreement},
 		{"bench", "--corpus FILE --queries FILE [--repeats 50] [--warmups 3] [--data DIR]\n" +
 			"  komoru bench --http [--data DIR] [--duration 10s] [--concurrency 1,8,64] [--queries FILE] [--json]",
 			"import a corpus into a fresh data dir, build the index and time a query set in-process;\n" +
