@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -93,24 +92,12 @@ type roundFigures struct {
 // site, the API and `komoru agreement` give the same intervals.
 var figuresOptions = agreement.Options{}
 
-// closedFigures caches closed rounds' figures, by server and round id: a
-// closed round's codings are frozen, so its figures never change, and the
-// bootstrap of a large round is worth not redoing per request. Open
-// rounds are measured afresh each time.
-// TODO(lead): a field of Server would be tidier than this package map.
-var closedFigures sync.Map // figuresKey → *roundFigures
-
-type figuresKey struct {
-	s  *Server
-	id string
-}
-
 // roundAgreement measures a round, for a viewer who may see it
 // (canSeeFigures): 404 for no such round, 403 for an open round and a
 // viewer who is not a curator.
 func (s *Server) roundAgreement(c *gin.Context, id string) (*roundFigures, error) {
 	ctx := c.Request.Context()
-	if f, ok := closedFigures.Load(figuresKey{s, id}); ok {
+	if f, ok := s.closedFigures.Load(id); ok {
 		return f.(*roundFigures), nil
 	}
 	r, err := s.store.Round(ctx, id)
@@ -126,7 +113,7 @@ func (s *Server) roundAgreement(c *gin.Context, id string) (*roundFigures, error
 
 // measureRound computes a round's figures, caching a closed round's.
 func (s *Server) measureRound(ctx context.Context, r catalog.Round) (*roundFigures, error) {
-	if f, ok := closedFigures.Load(figuresKey{s, r.ID}); ok && r.State == catalog.RoundClosed {
+	if f, ok := s.closedFigures.Load(r.ID); ok && r.State == catalog.RoundClosed {
 		return f.(*roundFigures), nil
 	}
 	units, err := s.store.Codings(ctx, r.ID)
@@ -139,7 +126,7 @@ func (s *Server) measureRound(ctx context.Context, r catalog.Round) (*roundFigur
 	}
 	f := &roundFigures{round: r, dims: dims, report: agreement.NewReport(&r, s.cb.Version, dims, figuresOptions)}
 	if r.State == catalog.RoundClosed {
-		closedFigures.Store(figuresKey{s, r.ID}, f)
+		s.closedFigures.Store(r.ID, f)
 	}
 	return f, nil
 }
@@ -168,10 +155,6 @@ type adjudications struct {
 	latest map[string]catalog.Adjudication
 }
 
-// adjudicationIndexes caches each server's adjudications (a field of
-// Server would be tidier; see closedFigures).
-var adjudicationIndexes sync.Map // *Server → *adjudications
-
 // codingOrigin says how a work's coding at revision rev was made.
 func (s *Server) codingOrigin(ctx context.Context, work string, rev int) (*codingOrigin, error) {
 	ix, err := s.adjudicationIndex(ctx)
@@ -193,8 +176,8 @@ func (s *Server) adjudicationIndex(ctx context.Context) (*adjudications, error) 
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := adjudicationIndexes.Load(s); ok && v.(*adjudications).seq == seq {
-		return v.(*adjudications), nil
+	if ix := s.adjudications.Load(); ix != nil && ix.seq == seq {
+		return ix, nil
 	}
 	rounds, err := s.store.Rounds(ctx)
 	if err != nil {
@@ -208,6 +191,6 @@ func (s *Server) adjudicationIndex(ctx context.Context) (*adjudications, error) 
 			}
 		}
 	}
-	adjudicationIndexes.Store(s, ix)
+	s.adjudications.Store(ix)
 	return ix, nil
 }

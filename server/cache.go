@@ -19,7 +19,8 @@ import (
 // copy is current. true marks a page: it varies by cookies (theme,
 // spoilers, session). Forms, accounts, review and operators' routes are
 // not here; a work's API answer has its own ETag, its revision, which
-// If-Match sends back (apiGetWork).
+// If-Match sends back (apiGetWork). Nor is /codebook: it shows the
+// alphas of closed coding rounds, and closing a round writes no revision.
 var cachedRoutes = map[string]bool{
 	"/api/v1/openapi.json":           false,
 	"/api/v1/search":                 false,
@@ -30,7 +31,6 @@ var cachedRoutes = map[string]bool{
 	"/":                              true,
 	"/works/:id":                     true,
 	"/works/:id/history":             true,
-	"/codebook":                      true,
 	"/stats":                         true,
 	"/stats/crosstab":                true,
 	"/stats/crosstab.csv":            true,

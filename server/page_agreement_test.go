@@ -165,7 +165,7 @@ func BenchmarkWorkPageOrigin(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
 				if tc.cold {
-					adjudicationIndexes.Delete(st.Server)
+					st.Server.adjudications.Store(nil)
 				}
 				rec := httptest.NewRecorder()
 				st.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/works/"+works[0], nil))

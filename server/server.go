@@ -15,6 +15,8 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -105,6 +107,15 @@ type Server struct {
 
 	statsCache statsCache
 	chartStyle string // the standalone chart SVG's style sheet (chartStyle)
+
+	// closedFigures caches closed rounds' figures by round id (a
+	// *roundFigures): a closed round's codings are frozen, so its figures
+	// never change, and the bootstrap of a large round is worth not
+	// redoing per request. Open rounds are measured afresh each time.
+	closedFigures sync.Map
+	// adjudications is the latest adjudication of each work, as of a
+	// change sequence (adjudicationIndex).
+	adjudications atomic.Pointer[adjudications]
 
 	openapi     []byte       // GET /api/v1/openapi.json
 	changeClock *changeClock // Last-Modified of cached answers (conditional)
