@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/komoru/komoru/catalog"
@@ -311,7 +312,10 @@ func (p sitePage) json() obj {
 	if slices.Contains([]string{"/works/{id}", "/works/{id}/edit", "/works/{id}/delete", "/works/{id}/history", "/works/{id}/restore"}, p.path) {
 		o.params = arr{idParam}
 	}
-	for _, name := range []string{"token", "pid", "tid", "name", "file", "path"} {
+	if strings.HasPrefix(p.path, "/rounds/{id}") {
+		o.params = append(o.params, pathParam("id", "The coding round's id.", str))
+	}
+	for _, name := range []string{"token", "pid", "tid", "name", "file", "path", "round", "work"} {
 		if slices.Contains(pathNames(p.path), name) {
 			o.params = append(o.params, pathParam(name, "", str))
 		}
@@ -377,6 +381,15 @@ var sitePages = []sitePage{
 	{"get", "/review/{pid}", "A proposal and its differences", true, textHTML},
 	{"post", "/review/{pid}/accept", "Accept a proposal (curators)", true, ""},
 	{"post", "/review/{pid}/reject", "Reject a proposal (curators)", true, ""},
+	{"get", "/rounds", "Coding rounds and their progress; curators start one here", true, textHTML},
+	{"post", "/rounds", "Start a coding round (curators)", true, ""},
+	{"get", "/rounds/{id}", "A coding round: its works × coders progress", true, textHTML},
+	{"post", "/rounds/{id}/close", "Close a coding round, freezing its codings (curators)", true, ""},
+	{"get", "/rounds/{id}/works/{work}", "Adjudicate a round's work: the coders' codings side by side (curators)", true, textHTML},
+	{"post", "/rounds/{id}/works/{work}", "Save a round's work's final coding as a revision (curators)", true, ""},
+	{"get", "/coding", "One's coding queue across open rounds", true, textHTML},
+	{"get", "/coding/{round}/{work}", "A coder's unit: code the work blind, then compare", true, textHTML},
+	{"post", "/coding/{round}/{work}", "Save a draft of a unit or submit it (the round's coders)", true, ""},
 }
 
 func openAPIComponents(cb *catalog.Codebook) obj {
