@@ -29,11 +29,31 @@ type roundSummary struct {
 	Progress   []coderProgress `json:"progress"`
 }
 
-// coderProgress is how far one coder is: units submitted and drafts.
+// coderProgress is how far one coder is in a round: units submitted and
+// drafts, of the round's works.
 type coderProgress struct {
 	Coder     string `json:"coder"`
 	Submitted int    `json:"submitted"`
 	Drafts    int    `json:"drafts"`
+	Works     int    `json:"-"` // the round's, for "n / works submitted"
+}
+
+// progress counts each coder's units of a round.
+func progress(r *catalog.Round, units []catalog.CodingUnit) []coderProgress {
+	out := make([]coderProgress, len(r.Coders))
+	for i, coder := range r.Coders {
+		out[i] = coderProgress{Coder: coder, Works: len(r.Works)}
+		for _, u := range units {
+			switch {
+			case u.Coder != coder || !r.HasWork(u.Work):
+			case u.State == catalog.UnitSubmitted:
+				out[i].Submitted++
+			default:
+				out[i].Drafts++
+			}
+		}
+	}
+	return out
 }
 
 func (s *Server) apiRounds(c *gin.Context) error {
@@ -49,22 +69,10 @@ func (s *Server) apiRounds(c *gin.Context) error {
 			return err
 		}
 		rs := roundSummary{ID: r.ID, Name: r.Name, State: string(r.State), Works: len(r.Works), Coders: r.Coders,
-			Dimensions: r.Dimensions, Created: r.Created, Progress: make([]coderProgress, len(r.Coders))}
+			Dimensions: r.Dimensions, Created: r.Created, Progress: progress(&r, units)}
 		if r.State == catalog.RoundClosed {
 			closed := r.Closed
 			rs.Closed = &closed
-		}
-		for i, coder := range r.Coders {
-			rs.Progress[i].Coder = coder
-			for _, u := range units {
-				switch {
-				case u.Coder != coder || !r.HasWork(u.Work):
-				case u.State == catalog.UnitSubmitted:
-					rs.Progress[i].Submitted++
-				default:
-					rs.Progress[i].Drafts++
-				}
-			}
 		}
 		out.Rounds = append(out.Rounds, rs)
 	}

@@ -324,7 +324,7 @@ func (p sitePage) json() obj {
 	if strings.HasPrefix(p.path, "/rounds/{id}") {
 		o.params = arr{roundParam}
 	}
-	for _, name := range []string{"token", "pid", "tid", "name", "file", "path"} {
+	for _, name := range []string{"token", "pid", "tid", "name", "file", "path", "round", "work"} {
 		if slices.Contains(pathNames(p.path), name) {
 			o.params = append(o.params, pathParam(name, "", str))
 		}
@@ -390,6 +390,15 @@ var sitePages = []sitePage{
 	{"get", "/review/{pid}", "A proposal and its differences", true, textHTML},
 	{"post", "/review/{pid}/accept", "Accept a proposal (curators)", true, ""},
 	{"post", "/review/{pid}/reject", "Reject a proposal (curators)", true, ""},
+	{"get", "/rounds", "Coding rounds and their progress; curators start one here", true, textHTML},
+	{"post", "/rounds", "Start a coding round (curators)", true, ""},
+	{"get", "/rounds/{id}", "A coding round: its works × coders progress", true, textHTML},
+	{"post", "/rounds/{id}/close", "Close a coding round, freezing its codings (curators)", true, ""},
+	{"get", "/rounds/{id}/works/{work}", "Adjudicate a round's work: the coders' codings side by side (curators)", true, textHTML},
+	{"post", "/rounds/{id}/works/{work}", "Save a round's work's final coding as a revision (curators)", true, ""},
+	{"get", "/coding", "One's coding queue across open rounds", true, textHTML},
+	{"get", "/coding/{round}/{work}", "A coder's unit: code the work blind, then compare", true, textHTML},
+	{"post", "/coding/{round}/{work}", "Save a draft of a unit or submit it (the round's coders)", true, ""},
 	// Coding rounds' figures.
 	{"get", "/rounds/{id}/agreement", "A round's agreement per dimension: alpha, reading, coincidence heatmap, pairs of coders", false, textHTML},
 	{"get", "/rounds/{id}/reliability/{file}", "One dimension's reliability data ({dimension}.csv): units × coders, an empty cell missing", false, "text/csv"},

@@ -37,8 +37,13 @@ var pageFiles = map[string]string{
 	"proposal": "proposal.tmpl",
 	// Citing the catalog.
 	"cite": "cite.tmpl",
-	// Coding rounds' figures.
-	"agreement": "agreement.tmpl",
+	// Coding rounds.
+	"rounds":      "rounds.tmpl",
+	"round":       "round.tmpl",
+	"coding":      "coding.tmpl",
+	"coding_unit": "coding_unit.tmpl",
+	"adjudicate":  "adjudicate.tmpl",
+	"agreement":   "agreement.tmpl",
 }
 
 // layout is what base.tmpl needs of every page.

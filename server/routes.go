@@ -94,6 +94,17 @@ func (s *Server) routes() http.Handler {
 	r.POST("/review/:pid/accept", curator, s.handle(s.postAccept))
 	r.POST("/review/:pid/reject", curator, s.handle(s.postReject))
 
+	// Coding rounds: coders code works blind, curators adjudicate.
+	r.GET("/rounds", contributor, s.handle(s.pageRounds))
+	r.POST("/rounds", curator, s.handle(s.postRound))
+	r.GET("/rounds/:id", contributor, s.handle(s.pageRound))
+	r.POST("/rounds/:id/close", curator, s.handle(s.postCloseRound))
+	r.GET("/rounds/:id/works/:work", curator, s.handle(s.pageAdjudicate))
+	r.POST("/rounds/:id/works/:work", curator, s.handle(s.postAdjudicate))
+	r.GET("/coding", contributor, s.handle(s.pageCoding))
+	r.GET("/coding/:round/:work", contributor, s.handle(s.pageUnit))
+	r.POST("/coding/:round/:work", contributor, s.handle(s.postUnit))
+
 	// Coding rounds' figures: public once a round is closed, for curators
 	// while it is open (roundAgreement).
 	api.GET("/rounds", s.handle(s.apiRounds))
