@@ -226,6 +226,7 @@ func (s *Server) unitPage(c *gin.Context, uc unitContext, f *workForm, problems 
 		for _, id := range uc.round.Dimensions {
 			di := s.dimensionInput(b, f, s.cb.Dimension(id))
 			di.Evidence.Hint = "What in the work shows it: episode, chapter, scene. Optional in a round, and a help when coders compare."
+			di.Source.Hint = "Which of the work's sources backs it, by its number in Sources above."
 			p.Dimensions = append(p.Dimensions, di)
 		}
 		p.Problems = b.rest()
