@@ -42,7 +42,11 @@ import (
 // serialized, Changes(after) read at any time returns revisions in commit
 // order, and a reader that remembers the last Seq it saw misses nothing by
 // asking for everything after it. The search index follows the catalog
-// this way.
+// this way. catalog/postgres serializes writes with a transaction-level
+// advisory lock taken first in every write transaction, so its sequence
+// numbers are drawn and committed in one order and no follower can skip a
+// number committed late (its package doc says why this over reading only
+// below the oldest in-flight transaction).
 //
 // # Reads
 //
