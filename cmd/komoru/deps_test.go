@@ -20,12 +20,14 @@ func TestDependencyRules(t *testing.T) {
 		mod + "/catalog/export": {"github.com/"},
 		// Agreement is arithmetic: catalog and the standard library only.
 		mod + "/catalog/agreement": {"github.com/"},
+		mod + "/catalog/postgres":  {"modernc.org/sqlite", "github.com/gin-gonic/gin", "github.com/blevesearch/"},
 	}
 	// Packages a package must not import directly.
 	forbiddenImports := map[string][]string{
 		mod + "/catalog":        {"net/http", "database/sql", mod + "/"},
 		mod + "/catalog/sqlite": {mod + "/indexer", mod + "/server", mod + "/web", mod + "/catalog/harvest"},
 		// The conformance suite knows the contract only, never a store.
+		mod + "/catalog/postgres":  {mod + "/catalog/sqlite", mod + "/catalog/harvest", mod + "/indexer", mod + "/server", mod + "/web"},
 		mod + "/catalog/storetest": {mod + "/catalog/sqlite", mod + "/catalog/postgres", mod + "/indexer", mod + "/server", mod + "/web"},
 		mod + "/catalog/harvest":   {mod + "/catalog/sqlite", mod + "/indexer", mod + "/server", mod + "/web"},
 		mod + "/catalog/export":    {"net/http", "database/sql", mod + "/catalog/sqlite", mod + "/indexer", mod + "/server", mod + "/web"},
