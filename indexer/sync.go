@@ -94,16 +94,33 @@ func (ix *Index) catchUpLocked(ctx context.Context) (int, error) {
 // failing for something other than a full disk, is rebuilt from the
 // catalog (needsRebuild).
 func (ix *Index) Follow(ctx context.Context, every time.Duration) error {
+	return ix.FollowWoken(ctx, every, nil)
+}
+
+// FollowWoken is Follow that also catches up whenever wake receives: a
+// store that hears of commits (PostgreSQL's LISTEN/NOTIFY) makes a write
+// of another server searchable at once, while the timer still catches
+// what a lost notification would miss. While steps fail, wake is ignored
+// and the growing wait holds.
+func (ix *Index) FollowWoken(ctx context.Context, every time.Duration, wake <-chan struct{}) error {
 	wait := every
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	lastRefresh := time.Now()
 	failing := false
 	for {
+		woken := wake
+		if failing {
+			woken = nil
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
+		case _, ok := <-woken:
+			if !ok {
+				wake = nil // the store stopped listening: poll only
+			}
 		}
 		err := ix.follow(ctx, failing, &lastRefresh)
 		if ctx.Err() != nil {

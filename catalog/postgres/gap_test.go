@@ -208,3 +208,46 @@ func TestChangeFeedNeedsTheLock(t *testing.T) {
 		})
 	}
 }
+
+// TestChanged: a write that appends a revision, through another handle
+// (as another server would write), wakes a listener at once; a write
+// that appends none (an account) does not.
+func TestChanged(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, conn := openTest(t)
+	other, err := Open(ctx, conn, catalog.DefaultCodebook())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ch := s.Changed(ctx)
+	// The first value says the listener is in place.
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the listener never started")
+	}
+	if err := other.Write(ctx, func(tx catalog.Tx) error {
+		return tx.PutUser(ctx, catalog.User{Name: "ann", Role: catalog.RoleCurator, Created: time.Now()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+		t.Error("a write with no revision woke the listener")
+	case <-time.After(300 * time.Millisecond):
+	}
+	if _, err := catalog.CreateWork(ctx, other, &catalog.Work{ID: "a-work", Title: "A", Medium: "manga", Year: 2001}, catalog.Change{Author: "ann"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a new revision did not wake the listener")
+	}
+	cancel()
+	for range ch {
+	}
+}

@@ -82,8 +82,16 @@ func (s *Store) Write(ctx context.Context, fn func(catalog.Tx) error) error {
 			return err
 		}
 	}
-	if err := fn(&tx{tx: ptx}); err != nil {
+	t := &tx{tx: ptx}
+	if err := fn(t); err != nil {
 		return err
+	}
+	if t.appended {
+		// Delivered to listeners when, and only if, the transaction
+		// commits: followers wake at once rather than at their next poll.
+		if _, err := ptx.Exec(ctx, "SELECT pg_notify($1, COALESCE(current_schema(), ''))", notifyChannel); err != nil {
+			return err
+		}
 	}
 	// synchronous_commit (on by default) makes the commit durable before
 	// it is acknowledged.
@@ -94,6 +102,7 @@ func (s *Store) Write(ctx context.Context, fn func(catalog.Tx) error) error {
 type tx struct {
 	tx          pgx.Tx
 	remembering bool // the temporary table of Remember is ready
+	appended    bool // a revision was appended: listeners are notified
 }
 
 // querier is what both the pool and a transaction answer.

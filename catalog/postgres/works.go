@@ -235,6 +235,7 @@ func (t *tx) Head(ctx context.Context, id string) (catalog.Head, error) {
 
 // Append records a revision and points the works table at it.
 func (t *tx) Append(ctx context.Context, r catalog.Revision, doc []byte) (catalog.Revision, error) {
+	t.appended = true
 	if r.Op != catalog.OpDelete && doc == nil {
 		return r, fmt.Errorf("append %q revision %d: a %s needs the work's JSON", r.WorkID, r.Number, r.Op)
 	}

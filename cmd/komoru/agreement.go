@@ -14,7 +14,7 @@ import (
 // row per dimension). It reads the catalog only, so it runs beside a
 // server.
 func runAgreement(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "agreement", args, "data", "round", "format", "log-level")
+	cfg, err := parseFlagsOnly(e, "agreement", args, "data", "database", "round", "format", "log-level")
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,11 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if err := store.Backup(ctx, file); err != nil {
+	b, ok := store.(catalog.Backuper)
+	if !ok {
+		return errors.New("komoru backup copies a SQLite catalog; back up a PostgreSQL catalog with its own tools (pg_dump)")
+	}
+	if err := b.Backup(ctx, file); err != nil {
 		return err
 	}
 	// What the backup holds is read from the backup: the catalog has moved

@@ -69,7 +69,7 @@ type benchResult struct {
 const facetTop = 10
 
 func runBench(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "bench", args, "corpus", "queries", "repeats", "warmups", "data", "log-level",
+	cfg, err := parseFlagsOnly(e, "bench", args, "corpus", "queries", "repeats", "warmups", "data", "database", "log-level",
 		"http", "duration", "concurrency", "json", "cache", "search-timeout", "max-searches",
 		"generate", "KOMORU_CORPUS_SEED")
 	if err != nil {
@@ -137,6 +137,11 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if n, err := store.LastSeq(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		return usagef("--database holds a catalog already; bench imports its corpus into an empty one")
+	}
 	ir, err := importCorpus(ctx, store, corpus)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/komoru/komoru/catalog"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -21,7 +22,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/komoru/komoru/catalog/sqlite"
 	"github.com/komoru/komoru/indexer"
 	"github.com/komoru/komoru/server"
 	"github.com/komoru/komoru/web"
@@ -247,7 +247,7 @@ func runBenchHTTP(ctx context.Context, e *env, cfg *config) error {
 
 // serveKomoru serves the real server, built as serve builds it, on a
 // loopback port; it returns its base URL and how to stop it.
-func serveKomoru(store *sqlite.Store, pending *indexer.Pending, log *slog.Logger, limits server.SearchLimits) (string, func(), error) {
+func serveKomoru(store catalog.Store, pending *indexer.Pending, log *slog.Logger, limits server.SearchLimits) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err

@@ -21,7 +21,7 @@ func runCodings(ctx context.Context, e *env, args []string) error {
 
 // runCodingsImport imports a coding sheet: every line good, or nothing.
 func runCodingsImport(ctx context.Context, e *env, args []string) error {
-	cfg, files, err := parseFlags(e, "codings import", args, "data", "seed", "author", "log-level")
+	cfg, files, err := parseFlags(e, "codings import", args, "data", "database", "seed", "author", "log-level")
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ const defaultContact = "https://github.com/komoru/komoru"
 // proposals with --propose, or with --discover lists the works a list
 // page names that the catalog lacks.
 func runCrawl(ctx context.Context, e *env, args []string) error {
-	cfg, urls, err := parseFlags(e, "crawl", args, "data", "out", "propose", "discover", "contact", "KOMORU_CRAWL_CACHE", "delay", "author")
+	cfg, urls, err := parseFlags(e, "crawl", args, "data", "database", "out", "propose", "discover", "contact", "KOMORU_CRAWL_CACHE", "delay", "author")
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func runCrawl(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		store = s
-	} else if _, err := existingCatalog(cfg.data); err == nil {
+	} else if _, err := existingCatalog(cfg.data); err == nil || cfg.database != "" {
 		s, err := openCatalogReadOnly(ctx, cfg)
 		if err != nil {
 			return err

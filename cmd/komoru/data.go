@@ -11,20 +11,31 @@ import (
 	"path/filepath"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/postgres"
 	"github.com/komoru/komoru/catalog/sqlite"
 )
 
 // catalogFile is the store's file inside the data dir.
 const catalogFile = "catalog.db"
 
-// openCatalog opens the catalog in the data dir for a command that writes,
-// creating the dir if needed. A store that has never been seeded gets the
-// shipped catalog (or, with --seed=false, is marked as deliberately empty).
-func openCatalog(ctx context.Context, cfg *config, log *slog.Logger) (*sqlite.Store, error) {
+// openCatalog opens the catalog for a command that writes: the SQLite
+// file in the data dir (creating the dir if needed), or with --database
+// the PostgreSQL database, its migrations applied. A store that has never
+// been seeded gets the shipped catalog (or, with --seed=false, is marked
+// as deliberately empty).
+func openCatalog(ctx context.Context, cfg *config, log *slog.Logger) (catalog.Store, error) {
 	if err := os.MkdirAll(cfg.data, 0o755); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	store, err := sqlite.Open(ctx, filepath.Join(cfg.data, catalogFile), catalog.DefaultCodebook())
+	var (
+		store catalog.Store
+		err   error
+	)
+	if cfg.database != "" {
+		store, err = postgres.Open(ctx, cfg.database, catalog.DefaultCodebook())
+	} else {
+		store, err = sqlite.Open(ctx, filepath.Join(cfg.data, catalogFile), catalog.DefaultCodebook())
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -46,8 +57,12 @@ func openCatalog(ctx context.Context, cfg *config, log *slog.Logger) (*sqlite.St
 // openCatalogReadOnly opens the catalog in the data dir for a command that
 // only reads (export, stats, backup, user list). It creates, seeds and
 // upgrades nothing, so a mistyped --data is an error, not a new catalog,
-// and it needs no write permission on the catalog file.
-func openCatalogReadOnly(ctx context.Context, cfg *config) (*sqlite.Store, error) {
+// and it needs no write permission on the catalog file. With --database
+// it opens the PostgreSQL catalog, which reads the same either way.
+func openCatalogReadOnly(ctx context.Context, cfg *config) (catalog.Store, error) {
+	if cfg.database != "" {
+		return postgres.Open(ctx, cfg.database, catalog.DefaultCodebook())
+	}
 	path, err := existingCatalog(cfg.data)
 	if err != nil {
 		return nil, err

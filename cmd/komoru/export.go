@@ -14,7 +14,6 @@ import (
 
 	"github.com/komoru/komoru/catalog"
 	"github.com/komoru/komoru/catalog/export"
-	"github.com/komoru/komoru/catalog/sqlite"
 	"github.com/komoru/komoru/indexer"
 	"github.com/komoru/komoru/server"
 )
@@ -23,7 +22,7 @@ import (
 // parameters of GET /api/v1/export), to stdout in a format of the export
 // registry.
 func runExport(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "export", args, "data", "format", "search", "public-url", "log-level")
+	cfg, err := parseFlagsOnly(e, "export", args, "data", "database", "format", "search", "public-url", "log-level")
 	if err != nil {
 		return err
 	}
@@ -87,7 +86,7 @@ const defaultPublicURL = "http://localhost:8080"
 // searchIDs runs the search on the data dir's index, caught up with the
 // catalog. While a server holds that index, or where it cannot be
 // written, a throwaway index is built beside it in a temporary directory.
-func searchIDs(ctx context.Context, e *env, cfg *config, store *sqlite.Store, q indexer.Query) ([]string, error) {
+func searchIDs(ctx context.Context, e *env, cfg *config, store catalog.Store, q indexer.Query) ([]string, error) {
 	log := cfg.logger(e.stderr)
 	opts := indexer.Options{Codebook: store.Codebook(), Logger: log}
 	ix, err := indexer.Open(ctx, filepath.Join(cfg.data, indexDir), store, opts)

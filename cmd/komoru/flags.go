@@ -21,6 +21,7 @@ import (
 // config structs.
 type config struct {
 	data     string
+	database string // a PostgreSQL connection string: the catalog there, the index in data
 	addr     string
 	seed     bool
 	format   string
@@ -68,6 +69,8 @@ type flagSpec struct {
 var flagTable = []flagSpec{
 	{"data", "KOMORU_DATA", "./komoru-data", "data directory: the catalog database and the search index",
 		func(c *config) any { return &c.data }},
+	{"database", "KOMORU_DATABASE", "", "keep the catalog in this PostgreSQL database (postgres://user@host/db) instead of the data dir, which then holds only this server's search index; several servers may share one",
+		func(c *config) any { return &c.database }},
 	{"addr", "KOMORU_ADDR", "127.0.0.1:8080", "address to listen on (:8080 listens on every interface)",
 		func(c *config) any { return &c.addr }},
 	{"trusted-proxy", "KOMORU_TRUSTED_PROXY", "", "comma-separated addresses or CIDR prefixes of reverse proxies in front of komoru (they terminate TLS and name the client)",

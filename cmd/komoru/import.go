@@ -13,7 +13,7 @@ import (
 )
 
 func runImport(ctx context.Context, e *env, args []string) error {
-	cfg, files, err := parseFlags(e, "import", args, "data", "seed", "partial", "author", "log-level")
+	cfg, files, err := parseFlags(e, "import", args, "data", "database", "seed", "partial", "author", "log-level")
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 const indexDir = "index"
 
 func runIndex(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "index", args, "rebuild", "data", "seed", "log-level")
+	cfg, err := parseFlagsOnly(e, "index", args, "rebuild", "data", "database", "seed", "log-level")
 	if err != nil {
 		return err
 	}

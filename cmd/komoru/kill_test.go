@@ -269,7 +269,7 @@ func TestServeKilledMidSave(t *testing.T) {
 }
 
 // account makes an account with a password and returns an API token.
-func account(t *testing.T, store *sqlite.Store, name string, role catalog.Role) string {
+func account(t *testing.T, store catalog.Store, name string, role catalog.Role) string {
 	t.Helper()
 	ctx, now := context.Background(), time.Now()
 	invite, err := catalog.AddUser(ctx, store, name, role, now)

@@ -54,6 +54,7 @@ func init() {
 		{"stats", "[--by FACET] [--data DIR]", "count the works per facet value, optionally split by a facet such as decade", runStats},
 		{"backup", "FILE [--data DIR]", "write a consistent copy of the catalog to the new file FILE, also while a server or an import runs", runBackup},
 		{"restore", "FILE [--data DIR]", "make the backup FILE the catalog of a data dir that has none; serve then builds the search index", runRestore},
+		{"migrate", "[--database postgres://...] [--data DIR]", "apply the catalog's database migrations (serve does too when it starts)", runMigrate},
 		{"index", "--rebuild [--data DIR]", "rebuild the search index from the catalog", runIndex},
 		{"user", "add|list|set-role|disable|enable|invite ...", "manage accounts: add NAME --role contributor|curator|admin prints a one-time invite link (komoru user -h)", runUser},
 		{"token", "create NAME [--expires 90d|never]", "make an API token for a user's scripts, printed once", runToken},

@@ -25,7 +25,7 @@ import (
 const followEvery = 250 * time.Millisecond
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "seed", "trusted-proxy", "public-url", "max-body", "search-timeout", "max-searches", "pprof", "log-level",
+	cfg, err := parseFlagsOnly(e, "serve", args, "addr", "data", "database", "seed", "trusted-proxy", "public-url", "max-body", "search-timeout", "max-searches", "pprof", "log-level",
 		"contact", "KOMORU_CRAWL_CACHE", "delay")
 	if err != nil {
 		return err
@@ -57,7 +57,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	indexCtx, stopIndex := context.WithCancel(ctx)
 	followed := make(chan error, 1)
 	rebuilds := make(rebuildRequests, 1)
-	go func() { followed <- followIndex(indexCtx, pending, rebuilds, log) }()
+	// A store that hears of other servers' commits wakes the follower.
+	var wake <-chan struct{}
+	if n, ok := store.(interface {
+		Changed(context.Context) <-chan struct{}
+	}); ok {
+		wake = n.Changed(indexCtx)
+	}
+	go func() { followed <- followIndex(indexCtx, pending, rebuilds, wake, log) }()
 	defer func() {
 		stopIndex()
 		<-followed // its error is logged where it happens
@@ -140,7 +147,7 @@ func (r rebuildRequests) RequestRebuild() bool {
 // changes and rebuilds the index on SIGHUP or an admin's request (beside
 // the old one, which answers until the swap), until ctx ends; it closes
 // the index.
-func followIndex(ctx context.Context, pending *indexer.Pending, requests rebuildRequests, log *slog.Logger) error {
+func followIndex(ctx context.Context, pending *indexer.Pending, requests rebuildRequests, wake <-chan struct{}, log *slog.Logger) error {
 	// Waited for even after ctx ends (which ends the opening too): the
 	// opening reads the catalog, which closes after this returns.
 	ix, err := pending.Wait(context.WithoutCancel(ctx))
@@ -180,7 +187,7 @@ func followIndex(ctx context.Context, pending *indexer.Pending, requests rebuild
 			log.Info("search index rebuilt", "works", ix.Count(), "seconds", time.Since(start).Seconds())
 		}
 	})
-	return ix.Follow(ctx, followEvery)
+	return ix.FollowWoken(ctx, followEvery, wake)
 }
 
 // newHTTPServer is the http.Server that serves the site, with timeouts

@@ -25,12 +25,13 @@ func komoruChild(args ...string) *exec.Cmd {
 	return cmd
 }
 
-// startServe starts `komoru serve` on data as a child process and returns
+// startServe starts `komoru serve` on data (with extra flags, such as
+// --database) as a child process and returns
 // it, its address once it listens, and the rest of its log, delivered when
 // it exits. The test's cleanup kills it.
-func startServe(t *testing.T, data string) (*exec.Cmd, string, <-chan string) {
+func startServe(t *testing.T, data string, extra ...string) (*exec.Cmd, string, <-chan string) {
 	t.Helper()
-	cmd := komoruChild("serve", "--addr", "127.0.0.1:0", "--data", data)
+	cmd := komoruChild(append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, extra...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 // runStats prints how many works carry each facet value, so anyone can see
 // the catalog's shape at a glance; --by splits every count by one facet.
 func runStats(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "stats", args, "data", "by", "log-level")
+	cfg, err := parseFlagsOnly(e, "stats", args, "data", "database", "by", "log-level")
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/komoru/komoru/catalog"
-	"github.com/komoru/komoru/catalog/sqlite"
 )
 
 var tokenCommands = []command{
@@ -21,7 +20,7 @@ func runToken(ctx context.Context, e *env, args []string) error {
 // can take it (TOKEN=$(komoru token create ann)); what it is goes to
 // stderr.
 func runTokenCreate(ctx context.Context, e *env, args []string) error {
-	return accountCommand(ctx, e, "token create", "NAME", args, []string{"expires"}, nil, func(cfg *config, args []string, st *sqlite.Store) error {
+	return accountCommand(ctx, e, "token create", "NAME", args, []string{"expires"}, nil, func(cfg *config, args []string, st catalog.Store) error {
 		now := time.Now()
 		expires, err := cfg.tokenExpiry(now)
 		if err != nil {

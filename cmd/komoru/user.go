@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/komoru/komoru/catalog"
-	"github.com/komoru/komoru/catalog/sqlite"
 )
 
 // userCommands manage accounts from the server's shell: the first admin
@@ -57,13 +56,13 @@ func runSubcommand(ctx context.Context, e *env, name string, subs []command, arg
 
 // catalogFlags are the flags of every account command that writes the
 // catalog (user list only reads it: no --seed).
-var catalogFlags = []string{"data", "seed", "log-level"}
+var catalogFlags = []string{"data", "database", "seed", "log-level"}
 
 // accountCommand runs an account command: it parses the flags and the
 // arguments (as many as usage names, the first an account's NAME), lets
 // check refuse bad usage before the catalog is opened, then runs do.
 func accountCommand(ctx context.Context, e *env, name, usage string, args, flags []string,
-	check func(*config, []string) error, do func(*config, []string, *sqlite.Store) error) error {
+	check func(*config, []string) error, do func(*config, []string, catalog.Store) error) error {
 	cfg, rest, err := parseFlags(e, name, args, append(flags, catalogFlags...)...)
 	if err != nil {
 		return err
@@ -95,7 +94,7 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	return accountCommand(ctx, e, "user add", "NAME", args, []string{"role", "public-url"}, needRole,
-		func(cfg *config, args []string, st *sqlite.Store) error {
+		func(cfg *config, args []string, st catalog.Store) error {
 			now := time.Now()
 			token, err := catalog.AddUser(ctx, st, args[0], catalog.Role(cfg.role), now)
 			if err != nil {
@@ -115,7 +114,7 @@ func printInvite(e *env, cfg *config, name string, role catalog.Role, token stri
 
 func runUserInvite(ctx context.Context, e *env, args []string) error {
 	return accountCommand(ctx, e, "user invite", "NAME", args, []string{"public-url"}, nil,
-		func(cfg *config, args []string, st *sqlite.Store) error {
+		func(cfg *config, args []string, st catalog.Store) error {
 			now := time.Now()
 			token, err := catalog.Reinvite(ctx, st, args[0], now)
 			if err != nil {
@@ -131,7 +130,7 @@ func runUserInvite(ctx context.Context, e *env, args []string) error {
 }
 
 func runUserList(ctx context.Context, e *env, args []string) error {
-	cfg, err := parseFlagsOnly(e, "user list", args, "data", "log-level")
+	cfg, err := parseFlagsOnly(e, "user list", args, "data", "database", "log-level")
 	if err != nil {
 		return err
 	}
@@ -167,7 +166,7 @@ func runUserSetRole(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	return accountCommand(ctx, e, "user set-role", "NAME ROLE", args, nil, validRole,
-		func(_ *config, args []string, st *sqlite.Store) error {
+		func(_ *config, args []string, st catalog.Store) error {
 			if err := catalog.SetRole(ctx, st, args[0], catalog.Role(args[1])); err != nil {
 				return err
 			}
@@ -177,7 +176,7 @@ func runUserSetRole(ctx context.Context, e *env, args []string) error {
 }
 
 func runUserDisable(ctx context.Context, e *env, args []string) error {
-	return accountCommand(ctx, e, "user disable", "NAME", args, nil, nil, func(_ *config, args []string, st *sqlite.Store) error {
+	return accountCommand(ctx, e, "user disable", "NAME", args, nil, nil, func(_ *config, args []string, st catalog.Store) error {
 		if err := catalog.DisableUser(ctx, st, args[0]); err != nil {
 			return err
 		}
@@ -187,7 +186,7 @@ func runUserDisable(ctx context.Context, e *env, args []string) error {
 }
 
 func runUserEnable(ctx context.Context, e *env, args []string) error {
-	return accountCommand(ctx, e, "user enable", "NAME", args, nil, nil, func(_ *config, args []string, st *sqlite.Store) error {
+	return accountCommand(ctx, e, "user enable", "NAME", args, nil, nil, func(_ *config, args []string, st catalog.Store) error {
 		if err := catalog.EnableUser(ctx, st, args[0]); err != nil {
 			return err
 		}
