@@ -6,22 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/internal/storerow"
 )
-
-const userColumns = "name, role, password_hash, disabled, created_at, password_changed_at"
-
-func scanUser(row scanner) (catalog.User, error) {
-	var (
-		u                catalog.User
-		role             string
-		created, changed string
-	)
-	if err := row.Scan(&u.Name, &role, &u.PasswordHash, &u.Disabled, &created, &changed); err != nil {
-		return u, err
-	}
-	u.Role = catalog.Role(role)
-	return u, parseTimes(fmt.Sprintf("user %q", u.Name), &created, &u.Created, &changed, &u.PasswordChanged)
-}
 
 // User returns an account by name.
 func (s *Store) User(ctx context.Context, name string) (catalog.User, error) {
@@ -34,42 +20,35 @@ func (t *tx) User(ctx context.Context, name string) (catalog.User, error) {
 }
 
 func user(ctx context.Context, q querier, name string) (catalog.User, error) {
-	u, err := scanUser(q.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE name = $1", name))
+	u, err := storerow.ScanUser(q.QueryRow(ctx, "SELECT "+storerow.UserColumns+" FROM users WHERE name = $1", name))
 	return u, notFound(err, fmt.Sprintf("user %q", name))
 }
 
 // Users returns every account in name order.
 func (s *Store) Users(ctx context.Context) ([]catalog.User, error) {
-	return queryAll(ctx, s.pool, scanUser, "SELECT "+userColumns+" FROM users ORDER BY name")
+	return queryAll(ctx, s.pool, storerow.ScanUser, "SELECT "+storerow.UserColumns+" FROM users ORDER BY name")
 }
 
 // PutUser creates or replaces an account.
 func (t *tx) PutUser(ctx context.Context, u catalog.User) error {
-	_, err := t.tx.Exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
+	_, err := t.tx.Exec(ctx, `INSERT INTO users (`+storerow.UserColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (name) DO UPDATE SET role = EXCLUDED.role, password_hash = EXCLUDED.password_hash,
 			disabled = EXCLUDED.disabled, created_at = EXCLUDED.created_at, password_changed_at = EXCLUDED.password_changed_at`,
-		u.Name, string(u.Role), u.PasswordHash, u.Disabled, fmtTime(u.Created), fmtTime(u.PasswordChanged))
+		u.Name, string(u.Role), u.PasswordHash, u.Disabled, storerow.FormatTime(u.Created), storerow.FormatTime(u.PasswordChanged))
 	return err
 }
 
 // Invite returns an invitation by the hash of its token.
 func (t *tx) Invite(ctx context.Context, hash string) (catalog.Invite, error) {
-	var (
-		inv     catalog.Invite
-		expires string
-	)
-	err := t.tx.QueryRow(ctx, "SELECT hash, user_name, expires_at FROM invites WHERE hash = $1", hash).Scan(&inv.Hash, &inv.User, &expires)
-	if err != nil {
-		return inv, notFound(err, "invite")
-	}
-	return inv, parseTimes("invite", &expires, &inv.Expires)
+	inv, err := storerow.ScanInvite(t.tx.QueryRow(ctx, "SELECT "+storerow.InviteColumns+" FROM invites WHERE hash = $1", hash))
+	return inv, notFound(err, "invite")
 }
 
 // PutInvite creates or replaces an invitation.
 func (t *tx) PutInvite(ctx context.Context, inv catalog.Invite) error {
 	_, err := t.tx.Exec(ctx, `INSERT INTO invites (hash, user_name, expires_at) VALUES ($1, $2, $3)
 		ON CONFLICT (hash) DO UPDATE SET user_name = EXCLUDED.user_name, expires_at = EXCLUDED.expires_at`,
-		inv.Hash, inv.User, fmtTime(inv.Expires))
+		inv.Hash, inv.User, storerow.FormatTime(inv.Expires))
 	return err
 }
 
@@ -77,17 +56,6 @@ func (t *tx) PutInvite(ctx context.Context, inv catalog.Invite) error {
 func (t *tx) DeleteInvites(ctx context.Context, user string) error {
 	_, err := t.tx.Exec(ctx, "DELETE FROM invites WHERE user_name = $1", user)
 	return err
-}
-
-func scanSession(row scanner) (catalog.Session, error) {
-	var (
-		s             catalog.Session
-		created, seen string
-	)
-	if err := row.Scan(&s.Hash, &s.User, &created, &seen); err != nil {
-		return s, err
-	}
-	return s, parseTimes("session", &created, &s.Created, &seen, &s.Seen)
 }
 
 // Session returns a session by the hash of its token.
@@ -101,7 +69,7 @@ func (t *tx) Session(ctx context.Context, hash string) (catalog.Session, error) 
 }
 
 func session(ctx context.Context, q querier, hash string) (catalog.Session, error) {
-	se, err := scanSession(q.QueryRow(ctx, "SELECT hash, user_name, created_at, seen_at FROM sessions WHERE hash = $1", hash))
+	se, err := storerow.ScanSession(q.QueryRow(ctx, "SELECT "+storerow.SessionColumns+" FROM sessions WHERE hash = $1", hash))
 	return se, notFound(err, "session")
 }
 
@@ -109,7 +77,7 @@ func session(ctx context.Context, q querier, hash string) (catalog.Session, erro
 func (t *tx) PutSession(ctx context.Context, s catalog.Session) error {
 	_, err := t.tx.Exec(ctx, `INSERT INTO sessions (hash, user_name, created_at, seen_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (hash) DO UPDATE SET user_name = EXCLUDED.user_name, created_at = EXCLUDED.created_at, seen_at = EXCLUDED.seen_at`,
-		s.Hash, s.User, fmtTime(s.Created), fmtTime(s.Seen))
+		s.Hash, s.User, storerow.FormatTime(s.Created), storerow.FormatTime(s.Seen))
 	return err
 }
 
@@ -125,19 +93,6 @@ func (t *tx) DeleteSessions(ctx context.Context, user, keep string) error {
 	return err
 }
 
-const tokenColumns = "id, hash, user_name, name, created_at, expires_at, used_at"
-
-func scanToken(row scanner) (catalog.Token, error) {
-	var (
-		tk                     catalog.Token
-		created, expires, used string
-	)
-	if err := row.Scan(&tk.ID, &tk.Hash, &tk.User, &tk.Name, &created, &expires, &used); err != nil {
-		return tk, err
-	}
-	return tk, parseTimes(fmt.Sprintf("token %d", tk.ID), &created, &tk.Created, &expires, &tk.Expires, &used, &tk.Used)
-}
-
 // Token returns an API token by the hash of its secret.
 func (s *Store) Token(ctx context.Context, hash string) (catalog.Token, error) {
 	return token(ctx, s.pool, hash)
@@ -149,13 +104,13 @@ func (t *tx) Token(ctx context.Context, hash string) (catalog.Token, error) {
 }
 
 func token(ctx context.Context, q querier, hash string) (catalog.Token, error) {
-	tk, err := scanToken(q.QueryRow(ctx, "SELECT "+tokenColumns+" FROM tokens WHERE hash = $1", hash))
+	tk, err := storerow.ScanToken(q.QueryRow(ctx, "SELECT "+storerow.TokenColumns+" FROM tokens WHERE hash = $1", hash))
 	return tk, notFound(err, "token")
 }
 
 // Tokens returns a user's API tokens, oldest first.
 func (s *Store) Tokens(ctx context.Context, user string) ([]catalog.Token, error) {
-	return queryAll(ctx, s.pool, scanToken, "SELECT "+tokenColumns+" FROM tokens WHERE user_name = $1 ORDER BY id", user)
+	return queryAll(ctx, s.pool, storerow.ScanToken, "SELECT "+storerow.TokenColumns+" FROM tokens WHERE user_name = $1 ORDER BY id", user)
 }
 
 // PutToken creates a token (ID 0) or replaces the one with its ID.
@@ -167,10 +122,10 @@ func (t *tx) PutToken(ctx context.Context, tk catalog.Token) (catalog.Token, err
 		if tk.ID == 0 {
 			return sp.QueryRow(ctx, `INSERT INTO tokens (hash, user_name, name, created_at, expires_at, used_at)
 				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-				tk.Hash, tk.User, tk.Name, fmtTime(tk.Created), fmtTime(tk.Expires), fmtTime(tk.Used)).Scan(&tk.ID)
+				tk.Hash, tk.User, tk.Name, storerow.FormatTime(tk.Created), storerow.FormatTime(tk.Expires), storerow.FormatTime(tk.Used)).Scan(&tk.ID)
 		}
 		tag, err := sp.Exec(ctx, `UPDATE tokens SET hash = $1, user_name = $2, name = $3, created_at = $4, expires_at = $5, used_at = $6 WHERE id = $7`,
-			tk.Hash, tk.User, tk.Name, fmtTime(tk.Created), fmtTime(tk.Expires), fmtTime(tk.Used), tk.ID)
+			tk.Hash, tk.User, tk.Name, storerow.FormatTime(tk.Created), storerow.FormatTime(tk.Expires), storerow.FormatTime(tk.Used), tk.ID)
 		if err == nil && tag.RowsAffected() == 0 {
 			err = fmt.Errorf("token %d: %w", tk.ID, catalog.ErrNotFound)
 		}
@@ -202,16 +157,11 @@ func (t *tx) DeleteTokens(ctx context.Context, user string) error {
 
 // Throttle returns the failed sign-ins counted against key.
 func (t *tx) Throttle(ctx context.Context, key string) (catalog.Throttle, error) {
-	th := catalog.Throttle{Key: key}
-	var last string
-	err := t.tx.QueryRow(ctx, "SELECT failures, last_at FROM throttles WHERE key = $1", key).Scan(&th.Failures, &last)
+	th, err := storerow.ScanThrottle(t.tx.QueryRow(ctx, "SELECT "+storerow.ThrottleColumns+" FROM throttles WHERE key = $1", key), key)
 	if err == pgx.ErrNoRows {
-		return th, nil
+		return catalog.Throttle{Key: key}, nil
 	}
-	if err != nil {
-		return th, err
-	}
-	return th, parseTimes("throttle", &last, &th.Last)
+	return th, err
 }
 
 // PutThrottle records a key's failures; zero removes them.
@@ -221,6 +171,6 @@ func (t *tx) PutThrottle(ctx context.Context, th catalog.Throttle) error {
 		return err
 	}
 	_, err := t.tx.Exec(ctx, `INSERT INTO throttles (key, failures, last_at) VALUES ($1, $2, $3)
-		ON CONFLICT (key) DO UPDATE SET failures = EXCLUDED.failures, last_at = EXCLUDED.last_at`, th.Key, th.Failures, fmtTime(th.Last))
+		ON CONFLICT (key) DO UPDATE SET failures = EXCLUDED.failures, last_at = EXCLUDED.last_at`, th.Key, th.Failures, storerow.FormatTime(th.Last))
 	return err
 }

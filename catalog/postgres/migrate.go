@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/komoru/komoru/catalog/internal/storerow"
 )
 
 //go:embed migrations/*.sql
@@ -61,9 +61,9 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) (err error) {
 	sort.Strings(names)
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
-		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		n, err := storerow.MigrationNumber(base)
 		if err != nil {
-			return fmt.Errorf("migration %s: name must start with its number", base)
+			return err
 		}
 		script, err := migrationFS.ReadFile(name)
 		if err != nil {

@@ -2,36 +2,13 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/internal/storerow"
 )
-
-const proposalColumns = "id, work_id, op, base, doc, author, note, created_at, state, reviewer, reason, reviewed_at, revision"
-
-func scanProposal(row scanner) (catalog.Proposal, error) {
-	var (
-		p                 catalog.Proposal
-		op, state         string
-		doc               []byte
-		created, reviewed string
-	)
-	if err := row.Scan(&p.ID, &p.WorkID, &op, &p.Base, &doc, &p.Author, &p.Note, &created, &state,
-		&p.Reviewer, &p.Reason, &reviewed, &p.Revision); err != nil {
-		return p, err
-	}
-	p.Op, p.State = catalog.Op(op), catalog.ProposalState(state)
-	if doc != nil {
-		p.Work = new(catalog.Work)
-		if err := json.Unmarshal(doc, p.Work); err != nil {
-			return p, fmt.Errorf("proposal %d: stored work: %w", p.ID, err)
-		}
-	}
-	return p, parseTimes(fmt.Sprintf("proposal %d", p.ID), &created, &p.Created, &reviewed, &p.Reviewed)
-}
 
 // Proposal returns a proposal by id.
 func (s *Store) Proposal(ctx context.Context, id int64) (catalog.Proposal, error) {
@@ -44,7 +21,7 @@ func (t *tx) Proposal(ctx context.Context, id int64) (catalog.Proposal, error) {
 }
 
 func proposal(ctx context.Context, q querier, id int64) (catalog.Proposal, error) {
-	p, err := scanProposal(q.QueryRow(ctx, "SELECT "+proposalColumns+" FROM proposals WHERE id = $1", id))
+	p, err := storerow.ScanProposal(q.QueryRow(ctx, "SELECT "+storerow.ProposalColumns+" FROM proposals WHERE id = $1", id))
 	return p, notFound(err, fmt.Sprintf("proposal %d", id))
 }
 
@@ -60,7 +37,7 @@ func (s *Store) Proposals(ctx context.Context, f catalog.ProposalFilter) ([]cata
 			where = append(where, c.col+" = $"+strconv.Itoa(len(args)))
 		}
 	}
-	q := "SELECT " + proposalColumns + " FROM proposals"
+	q := "SELECT " + storerow.ProposalColumns + " FROM proposals"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -69,7 +46,7 @@ func (s *Store) Proposals(ctx context.Context, f catalog.ProposalFilter) ([]cata
 		limit = 100
 	}
 	args = append(args, limit)
-	return queryAll(ctx, s.pool, scanProposal, q+" ORDER BY id LIMIT $"+strconv.Itoa(len(args)), args...)
+	return queryAll(ctx, s.pool, storerow.ScanProposal, q+" ORDER BY id LIMIT $"+strconv.Itoa(len(args)), args...)
 }
 
 // PutProposal creates a proposal (ID 0) or replaces the one with its ID.
@@ -81,8 +58,8 @@ func (t *tx) PutProposal(ctx context.Context, p catalog.Proposal) (catalog.Propo
 			return p, err
 		}
 	}
-	args := []any{p.WorkID, string(p.Op), p.Base, doc, p.Author, p.Note, fmtTime(p.Created), string(p.State),
-		p.Reviewer, p.Reason, fmtTime(p.Reviewed), p.Revision}
+	args := []any{p.WorkID, string(p.Op), p.Base, doc, p.Author, p.Note, storerow.FormatTime(p.Created), string(p.State),
+		p.Reviewer, p.Reason, storerow.FormatTime(p.Reviewed), p.Revision}
 	if p.ID == 0 {
 		err := t.tx.QueryRow(ctx, `INSERT INTO proposals (work_id, op, base, doc, author, note, created_at, state, reviewer, reason, reviewed_at, revision)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`, args...).Scan(&p.ID)

@@ -6,24 +6,8 @@ import (
 	"fmt"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/internal/storerow"
 )
-
-// A round is kept as one JSON document: its lists are read and written
-// whole, and only its id and time are ever looked up.
-
-func scanRound(row scanner) (catalog.Round, error) {
-	var (
-		r   catalog.Round
-		doc []byte
-	)
-	if err := row.Scan(&doc); err != nil {
-		return r, err
-	}
-	if err := json.Unmarshal(doc, &r); err != nil {
-		return r, fmt.Errorf("stored round: %w", err)
-	}
-	return r, nil
-}
 
 // Round returns a coding round by id.
 func (s *Store) Round(ctx context.Context, id string) (catalog.Round, error) {
@@ -36,13 +20,13 @@ func (t *tx) Round(ctx context.Context, id string) (catalog.Round, error) {
 }
 
 func round(ctx context.Context, q querier, id string) (catalog.Round, error) {
-	r, err := scanRound(q.QueryRow(ctx, "SELECT doc FROM rounds WHERE id = $1", id))
+	r, err := storerow.ScanRound(q.QueryRow(ctx, "SELECT doc FROM rounds WHERE id = $1", id))
 	return r, notFound(err, fmt.Sprintf("round %q", id))
 }
 
 // Rounds returns every round, newest first.
 func (s *Store) Rounds(ctx context.Context) ([]catalog.Round, error) {
-	return queryAll(ctx, s.pool, scanRound, "SELECT doc FROM rounds ORDER BY created_at DESC, id")
+	return queryAll(ctx, s.pool, storerow.ScanRound, "SELECT doc FROM rounds ORDER BY created_at DESC, id")
 }
 
 // PutRound creates or replaces a round.
@@ -52,45 +36,26 @@ func (t *tx) PutRound(ctx context.Context, r catalog.Round) error {
 		return err
 	}
 	_, err = t.tx.Exec(ctx, `INSERT INTO rounds (id, created_at, doc) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET created_at = EXCLUDED.created_at, doc = EXCLUDED.doc`, r.ID, fmtTime(r.Created), doc)
+		ON CONFLICT (id) DO UPDATE SET created_at = EXCLUDED.created_at, doc = EXCLUDED.doc`, r.ID, storerow.FormatTime(r.Created), doc)
 	return err
-}
-
-const codingColumns = "round_id, work_id, coder, state, updated_at, portrayal"
-
-func scanCoding(row scanner) (catalog.CodingUnit, error) {
-	var (
-		u              catalog.CodingUnit
-		state, updated string
-		doc            []byte
-	)
-	if err := row.Scan(&u.Round, &u.Work, &u.Coder, &state, &updated, &doc); err != nil {
-		return u, err
-	}
-	u.State = catalog.UnitState(state)
-	what := fmt.Sprintf("round %q, work %q, coder %q", u.Round, u.Work, u.Coder)
-	if err := json.Unmarshal(doc, &u.Portrayal); err != nil {
-		return u, fmt.Errorf("%s: stored coding: %w", what, err)
-	}
-	return u, parseTimes(what, &updated, &u.Updated)
 }
 
 // Coding returns one coder's unit, in the transaction.
 func (t *tx) Coding(ctx context.Context, round, work, coder string) (catalog.CodingUnit, error) {
-	u, err := scanCoding(t.tx.QueryRow(ctx, "SELECT "+codingColumns+" FROM codings WHERE round_id = $1 AND work_id = $2 AND coder = $3", round, work, coder))
+	u, err := storerow.ScanCoding(t.tx.QueryRow(ctx, "SELECT "+storerow.CodingColumns+" FROM codings WHERE round_id = $1 AND work_id = $2 AND coder = $3", round, work, coder))
 	return u, notFound(err, fmt.Sprintf("the coding of %q by %q in round %q", work, coder, round))
 }
 
-const codingsQuery = "SELECT " + codingColumns + " FROM codings WHERE round_id = $1 ORDER BY work_id, coder"
+const codingsQuery = "SELECT " + storerow.CodingColumns + " FROM codings WHERE round_id = $1 ORDER BY work_id, coder"
 
 // Codings returns every unit of a round.
 func (s *Store) Codings(ctx context.Context, round string) ([]catalog.CodingUnit, error) {
-	return queryAll(ctx, s.pool, scanCoding, codingsQuery, round)
+	return queryAll(ctx, s.pool, storerow.ScanCoding, codingsQuery, round)
 }
 
 // Codings returns every unit of a round, in the transaction.
 func (t *tx) Codings(ctx context.Context, round string) ([]catalog.CodingUnit, error) {
-	return queryAll(ctx, t.tx, scanCoding, codingsQuery, round)
+	return queryAll(ctx, t.tx, storerow.ScanCoding, codingsQuery, round)
 }
 
 // PutCoding creates or replaces a coder's unit.
@@ -103,8 +68,8 @@ func (t *tx) PutCoding(ctx context.Context, u catalog.CodingUnit) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.tx.Exec(ctx, `INSERT INTO codings (`+codingColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
+	_, err = t.tx.Exec(ctx, `INSERT INTO codings (`+storerow.CodingColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (round_id, work_id, coder) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, portrayal = EXCLUDED.portrayal`,
-		u.Round, u.Work, u.Coder, string(u.State), fmtTime(u.Updated), doc)
+		u.Round, u.Work, u.Coder, string(u.State), storerow.FormatTime(u.Updated), doc)
 	return err
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/internal/storerow"
 )
 
 // Store is the catalog in a PostgreSQL database. It keeps the
@@ -112,24 +112,14 @@ type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
 // queryAll runs query and collects a row of each result with scan.
-func queryAll[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, q querier, scan func(storerow.Scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return storerow.Collect(rows, scan)
 }
 
 // notFound turns pgx.ErrNoRows into catalog.ErrNotFound, naming what.
@@ -144,29 +134,4 @@ func notFound(err error, what string) error {
 func isUnique(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
-}
-
-// Times are stored as RFC 3339 text in UTC; "" is the zero time.
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
-// parseTimes parses pairs of (text, destination).
-func parseTimes(what string, pairs ...any) error {
-	for i := 0; i < len(pairs); i += 2 {
-		s, dst := *pairs[i].(*string), pairs[i+1].(*time.Time)
-		if s == "" {
-			*dst = time.Time{}
-			continue
-		}
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return fmt.Errorf("%s: stored time: %w", what, err)
-		}
-		*dst = t
-	}
-	return nil
 }

@@ -9,40 +9,17 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/internal/storerow"
 )
 
-const revisionColumns = "r.seq, r.work_id, r.number, r.op, r.author, r.note, r.created_at, r.doc"
-
-func scanRevision(row scanner) (catalog.Revision, error) {
-	var (
-		r      catalog.Revision
-		op, at string
-		doc    []byte
-	)
-	if err := row.Scan(&r.Seq, &r.WorkID, &r.Number, &op, &r.Author, &r.Note, &at, &doc); err != nil {
-		return r, err
-	}
-	r.Op = catalog.Op(op)
-	if err := parseTimes(fmt.Sprintf("revision %d", r.Seq), &at, &r.Time); err != nil {
-		return r, err
-	}
-	if doc != nil {
-		r.Work = new(catalog.Work)
-		if err := json.Unmarshal(doc, r.Work); err != nil {
-			return r, fmt.Errorf("revision %d: stored work: %w", r.Seq, err)
-		}
-	}
-	return r, nil
-}
-
 const (
-	getQuery      = "SELECT " + revisionColumns + " FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = $1"
-	revisionQuery = "SELECT " + revisionColumns + " FROM revisions r WHERE r.work_id = $1 AND r.number = $2"
+	getQuery      = "SELECT " + storerow.RevisionColumns + " FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = $1"
+	revisionQuery = "SELECT " + storerow.RevisionColumns + " FROM revisions r WHERE r.work_id = $1 AND r.number = $2"
 )
 
 // Get returns the current revision of a work, or catalog.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (catalog.Revision, error) {
-	r, err := scanRevision(s.pool.QueryRow(ctx, getQuery, id))
+	r, err := storerow.ScanRevision(s.pool.QueryRow(ctx, getQuery, id))
 	return r, notFound(err, fmt.Sprintf("work %q", id))
 }
 
@@ -57,15 +34,15 @@ func (t *tx) Revision(ctx context.Context, id string, n int) (catalog.Revision, 
 }
 
 func revision(ctx context.Context, q querier, id string, n int) (catalog.Revision, error) {
-	r, err := scanRevision(q.QueryRow(ctx, revisionQuery, id, n))
+	r, err := storerow.ScanRevision(q.QueryRow(ctx, revisionQuery, id, n))
 	return r, notFound(err, fmt.Sprintf("work %q revision %d", id, n))
 }
 
 // Revisions returns every revision of a work, oldest first, including those
 // of a deleted work; catalog.ErrNotFound if there are none.
 func (s *Store) Revisions(ctx context.Context, id string) ([]catalog.Revision, error) {
-	revs, err := queryAll(ctx, s.pool, scanRevision,
-		"SELECT "+revisionColumns+" FROM revisions r WHERE r.work_id = $1 ORDER BY r.number", id)
+	revs, err := queryAll(ctx, s.pool, storerow.ScanRevision,
+		"SELECT "+storerow.RevisionColumns+" FROM revisions r WHERE r.work_id = $1 ORDER BY r.number", id)
 	if err == nil && len(revs) == 0 {
 		err = fmt.Errorf("work %q: %w", id, catalog.ErrNotFound)
 	}
@@ -77,8 +54,8 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]catalog.Revision, e
 // hold the write lock from drawing their numbers to their commit, so what
 // one statement sees is a prefix of the sequence (see the package doc).
 func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]catalog.Revision, error) {
-	return queryAll(ctx, s.pool, scanRevision,
-		"SELECT "+revisionColumns+" FROM revisions r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2", after, limit)
+	return queryAll(ctx, s.pool, storerow.ScanRevision,
+		"SELECT "+storerow.RevisionColumns+" FROM revisions r WHERE r.seq > $1 ORDER BY r.seq LIMIT $2", after, limit)
 }
 
 // History returns revisions newest first, as f selects them.
@@ -100,7 +77,7 @@ func (s *Store) History(ctx context.Context, f catalog.HistoryFilter) ([]catalog
 	if f.Before > 0 {
 		add("r.seq <", f.Before)
 	}
-	q := "SELECT " + revisionColumns + " FROM revisions r"
+	q := "SELECT " + storerow.RevisionColumns + " FROM revisions r"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -109,7 +86,7 @@ func (s *Store) History(ctx context.Context, f catalog.HistoryFilter) ([]catalog
 		limit = 50
 	}
 	args = append(args, limit)
-	return queryAll(ctx, s.pool, scanRevision, q+" ORDER BY r.seq DESC LIMIT $"+strconv.Itoa(len(args)), args...)
+	return queryAll(ctx, s.pool, storerow.ScanRevision, q+" ORDER BY r.seq DESC LIMIT $"+strconv.Itoa(len(args)), args...)
 }
 
 // LastSeq returns the sequence number of the latest write, 0 for none.
@@ -184,29 +161,16 @@ func (s *Store) Works(ctx context.Context, ids []string) ([]*catalog.Work, error
 	defer rows.Close()
 	docs := make(map[string]*catalog.Work, len(ids))
 	for rows.Next() {
-		var (
-			id  string
-			doc []byte
-		)
-		if err := rows.Scan(&id, &doc); err != nil {
+		id, w, err := storerow.ScanWork(rows)
+		if err != nil {
 			return nil, err
-		}
-		w := new(catalog.Work)
-		if err := json.Unmarshal(doc, w); err != nil {
-			return nil, fmt.Errorf("work %q: stored work: %w", id, err)
 		}
 		docs[id] = w
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := make([]*catalog.Work, 0, len(ids))
-	for _, id := range ids {
-		if w, ok := docs[id]; ok {
-			out = append(out, w)
-		}
-	}
-	return out, nil
+	return storerow.InOrder(make([]*catalog.Work, 0, len(ids)), ids, docs), nil
 }
 
 // Head returns the latest revision number of a work and its current JSON.
@@ -249,7 +213,7 @@ func (t *tx) Append(ctx context.Context, r catalog.Revision, doc []byte) (catalo
 		SELECT $1::text, $2::integer, $3::text, $4::text, $5::text, $6::text, $7::bytea
 		WHERE $2::integer = (SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE work_id = $1::text)
 		RETURNING seq`,
-		r.WorkID, r.Number, string(r.Op), r.Author, r.Note, fmtTime(r.Time), doc).Scan(&r.Seq)
+		r.WorkID, r.Number, string(r.Op), r.Author, r.Note, storerow.FormatTime(r.Time), doc).Scan(&r.Seq)
 	if err == pgx.ErrNoRows || isUnique(err) {
 		return r, fmt.Errorf("work %q: revision %d is not the next one: %w", r.WorkID, r.Number, catalog.ErrConflict)
 	}

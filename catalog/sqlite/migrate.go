@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/komoru/komoru/catalog/internal/storerow"
 )
 
 //go:embed migrations/*.sql
@@ -28,9 +29,9 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	sort.Strings(names)
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
-		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		n, err := storerow.MigrationNumber(base)
 		if err != nil {
-			return fmt.Errorf("migration %s: name must start with its number", base)
+			return err
 		}
 		script, err := migrationFS.ReadFile(name)
 		if err != nil {
@@ -76,8 +77,9 @@ func schemaVersion() (int, error) {
 	}
 	latest := 0
 	for _, name := range names {
-		n, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
+		n, err := storerow.MigrationNumber(strings.TrimPrefix(name, "migrations/"))
 		if err != nil {
+			// Named with its directory, as this has always said.
 			return 0, fmt.Errorf("migration %s: name must start with its number", name)
 		}
 		latest = max(latest, n)

@@ -2,47 +2,24 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/internal/storerow"
 )
 
-const proposalColumns = "id, work_id, op, base, doc, author, note, created_at, state, reviewer, reason, reviewed_at, revision"
-
-func scanProposal(row scanner) (catalog.Proposal, error) {
-	var (
-		p                 catalog.Proposal
-		op, state         string
-		doc               []byte
-		created, reviewed string
-	)
-	if err := row.Scan(&p.ID, &p.WorkID, &op, &p.Base, &doc, &p.Author, &p.Note, &created, &state,
-		&p.Reviewer, &p.Reason, &reviewed, &p.Revision); err != nil {
-		return p, err
-	}
-	p.Op, p.State = catalog.Op(op), catalog.ProposalState(state)
-	if doc != nil {
-		p.Work = new(catalog.Work)
-		if err := json.Unmarshal(doc, p.Work); err != nil {
-			return p, fmt.Errorf("proposal %d: stored work: %w", p.ID, err)
-		}
-	}
-	return p, parseTimes(fmt.Sprintf("proposal %d", p.ID), &created, &p.Created, &reviewed, &p.Reviewed)
-}
-
-const proposalQuery = "SELECT " + proposalColumns + " FROM proposals WHERE id = ?"
+const proposalQuery = "SELECT " + storerow.ProposalColumns + " FROM proposals WHERE id = ?"
 
 // Proposal returns a proposal by id.
 func (s *Store) Proposal(ctx context.Context, id int64) (catalog.Proposal, error) {
-	p, err := scanProposal(s.db.QueryRowContext(ctx, proposalQuery, id))
+	p, err := storerow.ScanProposal(s.db.QueryRowContext(ctx, proposalQuery, id))
 	return p, notFound(err, fmt.Sprintf("proposal %d", id))
 }
 
 // Proposal returns a proposal by id, in the transaction.
 func (t *tx) Proposal(ctx context.Context, id int64) (catalog.Proposal, error) {
-	p, err := scanProposal(t.queryRow(ctx, proposalQuery, id))
+	p, err := storerow.ScanProposal(t.queryRow(ctx, proposalQuery, id))
 	return p, notFound(err, fmt.Sprintf("proposal %d", id))
 }
 
@@ -57,7 +34,7 @@ func (s *Store) Proposals(ctx context.Context, f catalog.ProposalFilter) ([]cata
 			where, args = append(where, c.col+" = ?"), append(args, c.v)
 		}
 	}
-	q := "SELECT " + proposalColumns + " FROM proposals"
+	q := "SELECT " + storerow.ProposalColumns + " FROM proposals"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -65,7 +42,7 @@ func (s *Store) Proposals(ctx context.Context, f catalog.ProposalFilter) ([]cata
 	if limit <= 0 {
 		limit = 100
 	}
-	return queryAll(ctx, s.db, scanProposal, q+" ORDER BY id LIMIT ?", append(args, limit)...)
+	return queryAll(ctx, s.db, storerow.ScanProposal, q+" ORDER BY id LIMIT ?", append(args, limit)...)
 }
 
 // PutProposal creates a proposal (ID 0) or replaces the one with its ID.
@@ -77,8 +54,8 @@ func (t *tx) PutProposal(ctx context.Context, p catalog.Proposal) (catalog.Propo
 			return p, err
 		}
 	}
-	args := []any{p.WorkID, string(p.Op), p.Base, doc, p.Author, p.Note, fmtTime(p.Created), string(p.State),
-		p.Reviewer, p.Reason, fmtTime(p.Reviewed), p.Revision}
+	args := []any{p.WorkID, string(p.Op), p.Base, doc, p.Author, p.Note, storerow.FormatTime(p.Created), string(p.State),
+		p.Reviewer, p.Reason, storerow.FormatTime(p.Reviewed), p.Revision}
 	if p.ID == 0 {
 		err := t.queryRow(ctx, `INSERT INTO proposals (work_id, op, base, doc, author, note, created_at, state, reviewer, reason, reviewed_at, revision)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, args...).Scan(&p.ID)

@@ -6,42 +6,26 @@ import (
 	"fmt"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/internal/storerow"
 )
-
-// A round is kept as one JSON document: its lists are read and written
-// whole, and only its id and time are ever looked up.
-
-func scanRound(row scanner) (catalog.Round, error) {
-	var (
-		r   catalog.Round
-		doc []byte
-	)
-	if err := row.Scan(&doc); err != nil {
-		return r, err
-	}
-	if err := json.Unmarshal(doc, &r); err != nil {
-		return r, fmt.Errorf("stored round: %w", err)
-	}
-	return r, nil
-}
 
 const roundQuery = "SELECT doc FROM rounds WHERE id = ?"
 
 // Round returns a coding round by id.
 func (s *Store) Round(ctx context.Context, id string) (catalog.Round, error) {
-	r, err := scanRound(s.db.QueryRowContext(ctx, roundQuery, id))
+	r, err := storerow.ScanRound(s.db.QueryRowContext(ctx, roundQuery, id))
 	return r, notFound(err, fmt.Sprintf("round %q", id))
 }
 
 // Round returns a coding round by id, in the transaction.
 func (t *tx) Round(ctx context.Context, id string) (catalog.Round, error) {
-	r, err := scanRound(t.queryRow(ctx, roundQuery, id))
+	r, err := storerow.ScanRound(t.queryRow(ctx, roundQuery, id))
 	return r, notFound(err, fmt.Sprintf("round %q", id))
 }
 
 // Rounds returns every round, newest first.
 func (s *Store) Rounds(ctx context.Context) ([]catalog.Round, error) {
-	return queryAll(ctx, s.db, scanRound, "SELECT doc FROM rounds ORDER BY created_at DESC, id")
+	return queryAll(ctx, s.db, storerow.ScanRound, "SELECT doc FROM rounds ORDER BY created_at DESC, id")
 }
 
 // PutRound creates or replaces a round.
@@ -51,40 +35,21 @@ func (t *tx) PutRound(ctx context.Context, r catalog.Round) error {
 		return err
 	}
 	_, err = t.exec(ctx, `INSERT INTO rounds (id, created_at, doc) VALUES (?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, doc = excluded.doc`, r.ID, fmtTime(r.Created), doc)
+		ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, doc = excluded.doc`, r.ID, storerow.FormatTime(r.Created), doc)
 	return err
-}
-
-const codingColumns = "round_id, work_id, coder, state, updated_at, portrayal"
-
-func scanCoding(row scanner) (catalog.CodingUnit, error) {
-	var (
-		u              catalog.CodingUnit
-		state, updated string
-		doc            []byte
-	)
-	if err := row.Scan(&u.Round, &u.Work, &u.Coder, &state, &updated, &doc); err != nil {
-		return u, err
-	}
-	u.State = catalog.UnitState(state)
-	what := fmt.Sprintf("round %q, work %q, coder %q", u.Round, u.Work, u.Coder)
-	if err := json.Unmarshal(doc, &u.Portrayal); err != nil {
-		return u, fmt.Errorf("%s: stored coding: %w", what, err)
-	}
-	return u, parseTimes(what, &updated, &u.Updated)
 }
 
 // Coding returns one coder's unit, in the transaction.
 func (t *tx) Coding(ctx context.Context, round, work, coder string) (catalog.CodingUnit, error) {
-	u, err := scanCoding(t.queryRow(ctx, "SELECT "+codingColumns+" FROM codings WHERE round_id = ? AND work_id = ? AND coder = ?", round, work, coder))
+	u, err := storerow.ScanCoding(t.queryRow(ctx, "SELECT "+storerow.CodingColumns+" FROM codings WHERE round_id = ? AND work_id = ? AND coder = ?", round, work, coder))
 	return u, notFound(err, fmt.Sprintf("the coding of %q by %q in round %q", work, coder, round))
 }
 
-const codingsQuery = "SELECT " + codingColumns + " FROM codings WHERE round_id = ? ORDER BY work_id, coder"
+const codingsQuery = "SELECT " + storerow.CodingColumns + " FROM codings WHERE round_id = ? ORDER BY work_id, coder"
 
 // Codings returns every unit of a round.
 func (s *Store) Codings(ctx context.Context, round string) ([]catalog.CodingUnit, error) {
-	return queryAll(ctx, s.db, scanCoding, codingsQuery, round)
+	return queryAll(ctx, s.db, storerow.ScanCoding, codingsQuery, round)
 }
 
 // Codings returns every unit of a round, in the transaction.
@@ -93,7 +58,7 @@ func (t *tx) Codings(ctx context.Context, round string) ([]catalog.CodingUnit, e
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, scanCoding)
+	return collect(rows, storerow.ScanCoding)
 }
 
 // PutCoding creates or replaces a coder's unit.
@@ -106,8 +71,8 @@ func (t *tx) PutCoding(ctx context.Context, u catalog.CodingUnit) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO codings (`+codingColumns+`) VALUES (?, ?, ?, ?, ?, ?)
+	_, err = t.exec(ctx, `INSERT INTO codings (`+storerow.CodingColumns+`) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (round_id, work_id, coder) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, portrayal = excluded.portrayal`,
-		u.Round, u.Work, u.Coder, string(u.State), fmtTime(u.Updated), doc)
+		u.Round, u.Work, u.Coder, string(u.State), storerow.FormatTime(u.Updated), doc)
 	return err
 }

@@ -8,9 +8,9 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/internal/storerow"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -225,10 +225,8 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
 // queryAll runs query and collects a row of each result with scan.
-func queryAll[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, db *sql.DB, scan func(storerow.Scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -237,17 +235,9 @@ func queryAll[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, err
 }
 
 // collect scans every row of rows and closes them.
-func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+func collect[T any](rows *sql.Rows, scan func(storerow.Scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return storerow.Collect(rows, scan)
 }
 
 // notFound turns sql.ErrNoRows into catalog.ErrNotFound, naming what.
@@ -261,19 +251,4 @@ func notFound(err error, what string) error {
 // isUnique reports whether err is a UNIQUE or PRIMARY KEY violation.
 func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
-// Times are stored as RFC 3339 text in UTC; "" is the zero time.
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
-func parseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return time.Parse(time.RFC3339Nano, s)
 }

@@ -8,42 +8,17 @@ import (
 	"strings"
 
 	"github.com/komoru/komoru/catalog"
+	"github.com/komoru/komoru/catalog/internal/storerow"
 )
 
-const revisionColumns = "r.seq, r.work_id, r.number, r.op, r.author, r.note, r.created_at, r.doc"
-
-func scanRevision(row scanner) (catalog.Revision, error) {
-	var (
-		r      catalog.Revision
-		op, at string
-		doc    []byte
-	)
-	if err := row.Scan(&r.Seq, &r.WorkID, &r.Number, &op, &r.Author, &r.Note, &at, &doc); err != nil {
-		return r, err
-	}
-	r.Op = catalog.Op(op)
-	t, err := parseTime(at)
-	if err != nil {
-		return r, fmt.Errorf("revision %d: bad time %q: %w", r.Seq, at, err)
-	}
-	r.Time = t
-	if doc != nil {
-		r.Work = new(catalog.Work)
-		if err := json.Unmarshal(doc, r.Work); err != nil {
-			return r, fmt.Errorf("revision %d: stored work: %w", r.Seq, err)
-		}
-	}
-	return r, nil
-}
-
 const (
-	getQuery      = "SELECT " + revisionColumns + " FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = ?"
-	revisionQuery = "SELECT " + revisionColumns + " FROM revisions r WHERE r.work_id = ? AND r.number = ?"
+	getQuery      = "SELECT " + storerow.RevisionColumns + " FROM works w JOIN revisions r ON r.seq = w.seq WHERE w.id = ?"
+	revisionQuery = "SELECT " + storerow.RevisionColumns + " FROM revisions r WHERE r.work_id = ? AND r.number = ?"
 )
 
 // Get returns the current revision of a work, or catalog.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (catalog.Revision, error) {
-	r, err := scanRevision(s.db.QueryRowContext(ctx, getQuery, id))
+	r, err := storerow.ScanRevision(s.db.QueryRowContext(ctx, getQuery, id))
 	return r, notFound(err, fmt.Sprintf("work %q", id))
 }
 
@@ -53,15 +28,15 @@ func (s *Store) Revision(ctx context.Context, id string, n int) (catalog.Revisio
 }
 
 func revision(ctx context.Context, q querier, id string, n int) (catalog.Revision, error) {
-	r, err := scanRevision(q.QueryRowContext(ctx, revisionQuery, id, n))
+	r, err := storerow.ScanRevision(q.QueryRowContext(ctx, revisionQuery, id, n))
 	return r, notFound(err, fmt.Sprintf("work %q revision %d", id, n))
 }
 
 // Revisions returns every revision of a work, oldest first, including those
 // of a deleted work; catalog.ErrNotFound if there are none.
 func (s *Store) Revisions(ctx context.Context, id string) ([]catalog.Revision, error) {
-	revs, err := queryAll(ctx, s.db, scanRevision,
-		"SELECT "+revisionColumns+" FROM revisions r WHERE r.work_id = ? ORDER BY r.number", id)
+	revs, err := queryAll(ctx, s.db, storerow.ScanRevision,
+		"SELECT "+storerow.RevisionColumns+" FROM revisions r WHERE r.work_id = ? ORDER BY r.number", id)
 	if err == nil && len(revs) == 0 {
 		err = fmt.Errorf("work %q: %w", id, catalog.ErrNotFound)
 	}
@@ -71,8 +46,8 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]catalog.Revision, e
 // Changes returns up to limit revisions with a sequence number after after,
 // in sequence order: what the search index must apply to catch up.
 func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]catalog.Revision, error) {
-	return queryAll(ctx, s.db, scanRevision,
-		"SELECT "+revisionColumns+" FROM revisions r WHERE r.seq > ? ORDER BY r.seq LIMIT ?", after, limit)
+	return queryAll(ctx, s.db, storerow.ScanRevision,
+		"SELECT "+storerow.RevisionColumns+" FROM revisions r WHERE r.seq > ? ORDER BY r.seq LIMIT ?", after, limit)
 }
 
 // History returns revisions newest first, as f selects them.
@@ -90,7 +65,7 @@ func (s *Store) History(ctx context.Context, f catalog.HistoryFilter) ([]catalog
 	if f.Before > 0 {
 		where, args = append(where, "r.seq < ?"), append(args, f.Before)
 	}
-	q := "SELECT " + revisionColumns + " FROM revisions r"
+	q := "SELECT " + storerow.RevisionColumns + " FROM revisions r"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -98,7 +73,7 @@ func (s *Store) History(ctx context.Context, f catalog.HistoryFilter) ([]catalog
 	if limit <= 0 {
 		limit = 50
 	}
-	return queryAll(ctx, s.db, scanRevision, q+" ORDER BY r.seq DESC LIMIT ?", append(args, limit)...)
+	return queryAll(ctx, s.db, storerow.ScanRevision, q+" ORDER BY r.seq DESC LIMIT ?", append(args, limit)...)
 }
 
 // LastSeq returns the sequence number of the latest write, 0 for none.
@@ -158,18 +133,10 @@ func (s *Store) Works(ctx context.Context, ids []string) ([]*catalog.Work, error
 		}
 		clear(docs)
 		for rows.Next() {
-			var (
-				id  string
-				doc []byte
-			)
-			if err := rows.Scan(&id, &doc); err != nil {
+			id, w, err := storerow.ScanWork(rows)
+			if err != nil {
 				rows.Close()
 				return nil, err
-			}
-			w := new(catalog.Work)
-			if err := json.Unmarshal(doc, w); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("work %q: stored work: %w", id, err)
 			}
 			docs[id] = w
 		}
@@ -177,11 +144,7 @@ func (s *Store) Works(ctx context.Context, ids []string) ([]*catalog.Work, error
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		for _, id := range batch {
-			if w, ok := docs[id]; ok {
-				out = append(out, w)
-			}
-		}
+		out = storerow.InOrder(out, batch, docs)
 	}
 	return out, nil
 }
@@ -239,7 +202,7 @@ func (t *tx) Head(ctx context.Context, id string) (catalog.Head, error) {
 
 // Revision returns revision n of a work, seeing this transaction's writes.
 func (t *tx) Revision(ctx context.Context, id string, n int) (catalog.Revision, error) {
-	r, err := scanRevision(t.queryRow(ctx, revisionQuery, id, n))
+	r, err := storerow.ScanRevision(t.queryRow(ctx, revisionQuery, id, n))
 	return r, notFound(err, fmt.Sprintf("work %q revision %d", id, n))
 }
 
@@ -257,7 +220,7 @@ func (t *tx) Append(ctx context.Context, r catalog.Revision, doc []byte) (catalo
 		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
 		WHERE ?2 = (SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE work_id = ?1)
 		RETURNING seq`,
-		r.WorkID, r.Number, string(r.Op), r.Author, r.Note, fmtTime(r.Time), doc).Scan(&r.Seq)
+		r.WorkID, r.Number, string(r.Op), r.Author, r.Note, storerow.FormatTime(r.Time), doc).Scan(&r.Seq)
 	if err == sql.ErrNoRows || isUnique(err) {
 		return r, fmt.Errorf("work %q: revision %d is not the next one: %w", r.WorkID, r.Number, catalog.ErrConflict)
 	}
