@@ -26,7 +26,8 @@ func round(ctx context.Context, q querier, id string) (catalog.Round, error) {
 
 // Rounds returns every round, newest first.
 func (s *Store) Rounds(ctx context.Context) ([]catalog.Round, error) {
-	return queryAll(ctx, s.pool, storerow.ScanRound, "SELECT doc FROM rounds ORDER BY created_at DESC, id")
+	rs, err := queryAll(ctx, s.pool, storerow.ScanRound, "SELECT doc FROM rounds")
+	return storerow.NewestFirst(rs), err
 }
 
 // PutRound creates or replaces a round.

@@ -25,7 +25,8 @@ func (t *tx) Round(ctx context.Context, id string) (catalog.Round, error) {
 
 // Rounds returns every round, newest first.
 func (s *Store) Rounds(ctx context.Context) ([]catalog.Round, error) {
-	return queryAll(ctx, s.db, storerow.ScanRound, "SELECT doc FROM rounds ORDER BY created_at DESC, id")
+	rs, err := queryAll(ctx, s.db, storerow.ScanRound, "SELECT doc FROM rounds")
+	return storerow.NewestFirst(rs), err
 }
 
 // PutRound creates or replaces a round.

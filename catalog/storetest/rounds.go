@@ -74,6 +74,20 @@ func testRounds(t *testing.T, su suite) {
 	if rs, _ := s.Rounds(ctx); len(rs) != 2 || rs[0].ID != "r2" || rs[1].ID != "r1" {
 		t.Errorf("Rounds = %+v, want r2 then r1", rs)
 	}
+	// Newest first by time, not by the time's text: a whole second
+	// ("…05Z") sorts after the half second past it ("…05.5Z") as text.
+	whole := t0.Add(2 * time.Hour).Truncate(time.Second)
+	for _, r := range []catalog.Round{
+		{ID: "r3", Name: "whole", Works: []string{"a-work"}, Coders: []string{"cy", "dee"}, Creator: "ann", Created: whole},
+		{ID: "r4", Name: "half", Works: []string{"a-work"}, Coders: []string{"cy", "dee"}, Creator: "ann", Created: whole.Add(500 * time.Millisecond)},
+	} {
+		if _, err := catalog.CreateRound(ctx, s, r, r.Created); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rs, _ := s.Rounds(ctx); len(rs) != 4 || rs[0].ID != "r4" || rs[1].ID != "r3" || rs[2].ID != "r2" {
+		t.Errorf("Rounds = %v, want r4 (half a second later), r3, r2, r1", roundIDs(rs))
+	}
 	if _, err := s.Round(ctx, "r9"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Errorf("Round(r9) = %v, want ErrNotFound", err)
 	}
@@ -161,4 +175,12 @@ func testRounds(t *testing.T, su suite) {
 	if after, _ := s.Codings(ctx, "r1"); !cmp.Equal(after, units) {
 		t.Error("closing changed the round's codings")
 	}
+}
+
+func roundIDs(rs []catalog.Round) []string {
+	var ids []string
+	for _, r := range rs {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }

@@ -12,6 +12,8 @@ package storerow
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/komoru/komoru/catalog"
@@ -158,6 +160,19 @@ func ScanProposal(row Scanner) (catalog.Proposal, error) {
 
 // A round is kept as one JSON document: its lists are read and written
 // whole, and only its id and time are ever looked up.
+
+// NewestFirst orders rounds newest first, then by id. The stores sort in
+// Go rather than by their created_at text: RFC 3339 with trailing zeros
+// trimmed sorts "…05.5Z" before "…05Z", though half a second later.
+func NewestFirst(rs []catalog.Round) []catalog.Round {
+	slices.SortStableFunc(rs, func(a, b catalog.Round) int {
+		if c := b.Created.Compare(a.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return rs
+}
 
 // ScanRound reads a row of a round's doc column.
 func ScanRound(row Scanner) (catalog.Round, error) {
