@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -136,19 +135,12 @@ func ImportCodings(ctx context.Context, st Writer, r io.Reader, author string, n
 
 // sheetProblem makes a unit's error a line's problem, naming the field.
 func sheetProblem(err error) error {
-	var ve *ValidationError
-	if errors.As(err, &ve) {
-		return ve
+	var ue *unitError
+	if !errors.As(err, &ue) {
+		return err // a *ValidationError: already by field
 	}
-	field := "round"
-	switch msg := err.Error(); {
-	case strings.Contains(msg, "is not a coder"):
-		field = "coder"
-	case strings.Contains(msg, "is not in round"):
-		field = "work"
-	}
-	ve = new(ValidationError)
-	ve.add(field, "%s", strings.TrimSuffix(strings.TrimSuffix(err.Error(), ": "+ErrForbidden.Error()), ": "+ErrNotFound.Error()))
+	ve := new(ValidationError)
+	ve.add(ue.field, "%s", ue.msg)
 	return ve
 }
 

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"unicode"
@@ -44,26 +45,7 @@ type ConflictValue struct {
 // MarshalJSON writes the work with only the fields the harvest filled: a
 // draft's "year": 0 or "medium": "" would read as a claim.
 func (d Draft) MarshalJSON() ([]byte, error) {
-	w, err := json.Marshal(d.Work)
-	if err != nil {
-		return nil, err
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(w, &fields); err != nil {
-		return nil, err
-	}
-	for _, k := range []string{"id", "title", "medium"} {
-		if string(fields[k]) == `""` {
-			delete(fields, k)
-		}
-	}
-	if string(fields["year"]) == "0" {
-		delete(fields, "year")
-	}
-	if string(fields["portrayal"]) == "{}" || string(fields["portrayal"]) == "null" {
-		delete(fields, "portrayal")
-	}
-	work, err := marshalOrdered(w, fields)
+	work, err := filledFields(&d.Work)
 	if err != nil {
 		return nil, err
 	}
@@ -81,47 +63,44 @@ func (d Draft) MarshalJSON() ([]byte, error) {
 	}{work, prov, d.Conflicts, d.Matches, d.Facts, d.Warnings})
 }
 
-// marshalOrdered writes the kept fields of an object in the order they
-// have in full, its original encoding.
-func marshalOrdered(full []byte, keep map[string]json.RawMessage) ([]byte, error) {
-	dec := json.NewDecoder(strings.NewReader(string(full)))
+// filledFields is the work's JSON, in its usual order, without the fields
+// import format v1 always writes and a harvest may have left empty: id,
+// title and medium when "", year when 0.
+func filledFields(w *Work) ([]byte, error) {
+	full, err := json.Marshal(w)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(full))
 	if _, err := dec.Token(); err != nil { // {
 		return nil, err
 	}
-	var b strings.Builder
+	var b bytes.Buffer
 	b.WriteByte('{')
-	first := true
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, err
 		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
 			return nil, err
 		}
 		k := tok.(string)
-		v, ok := keep[k]
-		if !ok {
+		switch {
+		case (k == "id" || k == "title" || k == "medium") && string(v) == `""`, k == "year" && string(v) == "0":
 			continue
 		}
-		if !first {
+		if b.Len() > 1 {
 			b.WriteByte(',')
 		}
-		first = false
 		kb, _ := json.Marshal(k)
 		b.Write(kb)
 		b.WriteByte(':')
 		b.Write(v)
 	}
 	b.WriteByte('}')
-	return []byte(b.String()), nil
-}
-
-// UnmarshalJSON reads a draft as MarshalJSON writes it.
-func (d *Draft) UnmarshalJSON(data []byte) error {
-	type plain Draft
-	return json.Unmarshal(data, (*plain)(d))
+	return b.Bytes(), nil
 }
 
 // idSuffixes is how the catalog's ids end for each medium

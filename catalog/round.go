@@ -205,11 +205,11 @@ func SaveCoding(ctx context.Context, st Writer, u CodingUnit, submit bool, now t
 func checkUnit(r *Round, u *CodingUnit, cb *Codebook) error {
 	switch {
 	case r.State != RoundOpen:
-		return fmt.Errorf("round %q is closed: its codings are frozen: %w", r.ID, ErrConflict)
+		return &unitError{"round", fmt.Sprintf("round %q is closed: its codings are frozen", r.ID), ErrConflict}
 	case !r.HasCoder(u.Coder):
-		return fmt.Errorf("%q is not a coder of round %q: %w", u.Coder, r.ID, ErrForbidden)
+		return &unitError{"coder", fmt.Sprintf("%q is not a coder of round %q", u.Coder, r.ID), ErrForbidden}
 	case !r.HasWork(u.Work):
-		return fmt.Errorf("work %q is not in round %q: %w", u.Work, r.ID, ErrNotFound)
+		return &unitError{"work", fmt.Sprintf("work %q is not in round %q", u.Work, r.ID), ErrNotFound}
 	}
 	ve := new(ValidationError)
 	for id := range u.Portrayal {
@@ -228,6 +228,17 @@ func checkUnit(r *Round, u *CodingUnit, cb *Codebook) error {
 	v.portrayal(p, 0)
 	return ve.orNil()
 }
+
+// unitError is a unit its round refuses: the field of the unit it is
+// about (a coding sheet names it beside the line), and the sentinel that
+// says how (a page answers 409, 403 or 404 by it).
+type unitError struct {
+	field, msg string
+	kind       error
+}
+
+func (e *unitError) Error() string { return e.msg + ": " + e.kind.Error() }
+func (e *unitError) Unwrap() error { return e.kind }
 
 // CloseRound freezes an open round.
 func CloseRound(ctx context.Context, st Writer, id string, now time.Time) (Round, error) {

@@ -146,7 +146,9 @@ func Listers() []Lister {
 
 // Extract reads a page with every extractor that matches it and combines
 // their facts: an earlier extractor's values win, a later one fills gaps.
-func Extract(p *Page, exs []Extractor) (Facts, error) {
+// What an extractor could not read is a warning in the facts, never an
+// error: the other extractors' facts still count.
+func Extract(p *Page, exs []Extractor) Facts {
 	out := Facts{Source: p.URL.String()}
 	matched := false
 	for _, ex := range exs {
@@ -164,7 +166,7 @@ func Extract(p *Page, exs []Extractor) (Facts, error) {
 	if !matched {
 		out.Warnings = append(out.Warnings, "no extractor reads this page")
 	}
-	return out, nil
+	return out
 }
 
 // fill copies into dst what it lacks of src.

@@ -58,7 +58,7 @@ func (h *Harvester) Drafts(ctx context.Context, urls []string) ([]catalog.Draft,
 	h.Fetcher.Fetch(ctx, urls, func(u string, p *Page, err error) {
 		var f Facts
 		if err == nil {
-			f, err = Extract(p, exs)
+			f = Extract(p, exs)
 		}
 		if err == nil && f.Empty() {
 			err = errors.New("found no title, medium, year or creator on the page")

@@ -148,6 +148,21 @@ func linkKey(u string) string {
 	return strings.TrimRight(u, "/")
 }
 
+// hasCreator, hasCharacter and hasLink say whether a list holds the same
+// creator (role and name), character (name) or page, as pages and works
+// are compared: names by TitleKey, pages by linkKey.
+func hasCreator(cs []catalog.Creator, c catalog.Creator) bool {
+	return slices.ContainsFunc(cs, func(x catalog.Creator) bool { return x.Role == c.Role && TitleKey(x.Name) == TitleKey(c.Name) })
+}
+
+func hasCharacter(cs []catalog.Character, name string) bool {
+	return slices.ContainsFunc(cs, func(x catalog.Character) bool { return TitleKey(x.Name) == TitleKey(name) })
+}
+
+func hasLink(ls []catalog.Link, u string) bool {
+	return slices.ContainsFunc(ls, func(x catalog.Link) bool { return linkKey(x.URL) == linkKey(u) })
+}
+
 // merger builds one draft, field by field.
 type merger struct {
 	d catalog.Draft
@@ -188,7 +203,7 @@ func mergeGroup(g []*Facts) catalog.Draft {
 			m.character(c, src)
 		}
 		for _, l := range f.Links {
-			if !slices.ContainsFunc(w.Links, func(x catalog.Link) bool { return linkKey(x.URL) == linkKey(l.URL) }) {
+			if !hasLink(w.Links, l.URL) {
 				w.Links = append(w.Links, l)
 				m.cite("links", src)
 			}
@@ -314,9 +329,7 @@ func (m *merger) creator(c catalog.Creator, src string) {
 	if c.Name == "" || c.Role == "" {
 		return
 	}
-	if !slices.ContainsFunc(w.Creators, func(x catalog.Creator) bool {
-		return x.Role == c.Role && TitleKey(x.Name) == TitleKey(c.Name)
-	}) {
+	if !hasCreator(w.Creators, c) {
 		w.Creators = append(w.Creators, c)
 	}
 	m.cite("creators", src)
@@ -324,7 +337,7 @@ func (m *merger) creator(c catalog.Creator, src string) {
 
 func (m *merger) character(c catalog.Character, src string) {
 	w := &m.d.Work
-	if c.Name == "" || slices.ContainsFunc(w.Characters, func(x catalog.Character) bool { return TitleKey(x.Name) == TitleKey(c.Name) }) {
+	if c.Name == "" || hasCharacter(w.Characters, c.Name) {
 		return
 	}
 	w.Characters = append(w.Characters, c)

@@ -59,19 +59,19 @@ func Update(old *catalog.Work, d *catalog.Draft) (*catalog.Work, []string) {
 		}
 	}
 	for _, c := range nw.Creators {
-		if !slices.ContainsFunc(w.Creators, func(x catalog.Creator) bool { return x.Role == c.Role && TitleKey(x.Name) == TitleKey(c.Name) }) {
+		if !hasCreator(w.Creators, c) {
 			w.Creators = append(w.Creators, c)
 			mark("creators")
 		}
 	}
 	for _, c := range nw.Characters {
-		if !slices.ContainsFunc(w.Characters, func(x catalog.Character) bool { return TitleKey(x.Name) == TitleKey(c.Name) }) {
+		if !hasCharacter(w.Characters, c.Name) {
 			w.Characters = append(w.Characters, c)
 			mark("characters")
 		}
 	}
 	for _, l := range nw.Links {
-		if !slices.ContainsFunc(w.Links, func(x catalog.Link) bool { return linkKey(x.URL) == linkKey(l.URL) }) {
+		if !hasLink(w.Links, l.URL) {
 			w.Links = append(w.Links, l)
 			mark("links")
 		}

@@ -128,7 +128,9 @@ func testRounds(t *testing.T, su suite) {
 			t.Errorf("%s: %v, want a problem with %s", c.name, err, c.field)
 		}
 	}
-	units, err := s.Codings(ctx, "r1")
+	// Read through another handle, as a server started again (or another
+	// server) would: drafts and submissions are the store's, not memory's.
+	units, err := su.another(t, s).Codings(ctx, "r1")
 	if err != nil {
 		t.Fatal(err)
 	}

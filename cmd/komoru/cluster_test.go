@@ -184,3 +184,38 @@ func TestThreeServers(t *testing.T) {
 		t.Errorf("two edits of revision 1 through A and C answered %v, want one 200 and one 412", codes)
 	}
 }
+
+// TestCommandsOnPostgres: the commands the issue names take --database:
+// migrate, import, export, user, index --rebuild (which then builds the
+// data dir's index from the PostgreSQL catalog), and stats.
+func TestCommandsOnPostgres(t *testing.T) {
+	db := clusterDatabase(t)
+	data := t.TempDir()
+	run := func(stdin string, args ...string) string {
+		t.Helper()
+		code, stdout, stderr := komoru(t, stdin, nil, append(args, "--database", db, "--data", data)...)
+		if code != 0 {
+			t.Fatalf("komoru %v: exit %d: %s", args, code, stderr)
+		}
+		return stdout
+	}
+	run("", "migrate")
+	run(`{"id":"pg-only-novel","title":"Postgres Only","medium":"novel","year":2001}`+"\n", "import", "--seed=false", "-")
+	if out := run("", "export"); !strings.Contains(out, `"id":"pg-only-novel"`) || strings.Count(out, "\n") != 1 {
+		t.Errorf("export of the PostgreSQL catalog:\n%s", out)
+	}
+	run("", "user", "add", "ann", "--role", "curator")
+	if out := run("", "user", "list"); !strings.Contains(out, "ann") {
+		t.Errorf("user list: %s", out)
+	}
+	run("", "index", "--rebuild")
+	if _, err := os.Stat(filepath.Join(data, indexDir)); err != nil {
+		t.Errorf("index --rebuild built no index in the data dir: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(data, catalogFile)); err == nil {
+		t.Error("a SQLite catalog was made in the data dir beside the PostgreSQL one")
+	}
+	if out := run("", "stats"); !strings.HasPrefix(out, "1 works") {
+		t.Errorf("stats: %s", out)
+	}
+}

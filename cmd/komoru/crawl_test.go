@@ -16,7 +16,6 @@ import (
 
 	"github.com/komoru/komoru/catalog"
 	"github.com/komoru/komoru/catalog/harvest"
-	"github.com/komoru/komoru/catalog/sqlite"
 )
 
 // wikiServer serves the saved Wikipedia pages of the harvest package's
@@ -263,11 +262,7 @@ func TestCrawlPropose(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("crawl --propose: exit %d: %s\n%s", code, stderr, stdout)
 	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(data, catalogFile), catalog.DefaultCodebook())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openData(t, data)
 	ps, err := st.Proposals(context.Background(), catalog.ProposalFilter{State: catalog.ProposalPending})
 	if err != nil {
 		t.Fatal(err)

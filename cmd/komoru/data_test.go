@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/komoru/komoru/catalog"
-	"github.com/komoru/komoru/catalog/sqlite"
 )
 
 // TestSeedStampsRelease: a new data dir's shipped works are revision 1 of
@@ -16,14 +14,10 @@ import (
 func TestSeedStampsRelease(t *testing.T) {
 	data := newDataDir(t)
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(data, catalogFile), catalog.DefaultCodebook())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openData(t, data)
 	release := catalog.ShippedRevised()
 	n := 0
-	err = store.Each(ctx, func(w *catalog.Work) error {
+	err := store.Each(ctx, func(w *catalog.Work) error {
 		rev, err := store.Get(ctx, w.ID)
 		if err != nil {
 			return err

@@ -8,7 +8,6 @@ import (
 
 	"github.com/komoru/komoru/catalog"
 	"github.com/komoru/komoru/catalog/export"
-	"github.com/komoru/komoru/catalog/sqlite"
 	"github.com/komoru/komoru/indexer"
 )
 
@@ -91,11 +90,7 @@ func TestExportSearchErrors(t *testing.T) {
 func TestExportBesideServer(t *testing.T) {
 	data := newDataDir(t)
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(data, catalogFile), catalog.DefaultCodebook())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openData(t, data)
 	ix, err := indexer.Open(ctx, filepath.Join(data, indexDir), store, indexer.Options{})
 	if err != nil {
 		t.Fatal(err)
