@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 )
 
 //go:embed codebook.json
@@ -21,6 +22,11 @@ type Codebook struct {
 	Version    string      `json:"codebook_version"`
 	Dimensions []Dimension `json:"dimensions"` // the coded portrayal dimensions, in display order
 	Metadata   []Dimension `json:"metadata"`   // medium, gender, character_role, creator_role, relation
+	// Changes is the codebook's history, newest first; the first is
+	// Version. A scholar citing codings needs to know which values existed
+	// when, and a file coded against an older version needs to know how its
+	// values read now.
+	Changes []CodebookChange `json:"changes,omitempty"`
 	// Synonyms are groups of words a search treats as one ("hikikomori",
 	// "引きこもり", "shut-in"), whatever they are found in.
 	Synonyms [][]string `json:"synonyms,omitempty"`
@@ -36,6 +42,19 @@ type Codebook struct {
 	facets     []Facet // the search API's facets, in display order
 	facetIndex map[string]int
 	names      *nameIndex // facet values by what they are called (suggest.go)
+}
+
+// CodebookChange is one version of the codebook in its changelog.
+type CodebookChange struct {
+	Version string `json:"version"`
+	Date    string `json:"date"` // YYYY-MM-DD
+	Summary string `json:"summary"`
+	// Added names the values this version added, as dimension.value.
+	Added []string `json:"added,omitempty"`
+	// Compatibility says how files coded against the previous version read
+	// under this one. The codebook only ever adds values, so an older file
+	// stays valid; this says where its codings are less precise.
+	Compatibility string `json:"compatibility,omitempty"`
 }
 
 // Dimension is a coded dimension or a metadata vocabulary.
@@ -139,6 +158,9 @@ func ParseCodebook(data []byte) (*Codebook, error) {
 			return nil, fmt.Errorf("codebook: %s takes one value, so its level must be \"nominal\" or \"ordinal\", got %q", d.ID, d.Level)
 		}
 	}
+	if err := cb.checkChanges(); err != nil {
+		return nil, err
+	}
 	for i, group := range cb.Synonyms {
 		if len(group) < 2 {
 			return nil, fmt.Errorf("codebook: synonym group %d has fewer than two words", i+1)
@@ -174,6 +196,32 @@ func ParseCodebook(data []byte) (*Codebook, error) {
 	}
 	cb.buildFacets()
 	return cb, nil
+}
+
+// checkChanges holds the changelog to the codebook it describes: newest
+// first, headed by the codebook's own version, every added value defined.
+func (cb *Codebook) checkChanges() error {
+	if len(cb.Changes) == 0 {
+		return nil
+	}
+	if cb.Changes[0].Version != cb.Version {
+		return fmt.Errorf("codebook: the newest change is version %q, but the codebook is %q", cb.Changes[0].Version, cb.Version)
+	}
+	for i, ch := range cb.Changes {
+		if _, err := time.Parse(time.DateOnly, ch.Date); err != nil {
+			return fmt.Errorf("codebook: change %s: date %q is not YYYY-MM-DD", ch.Version, ch.Date)
+		}
+		if i > 0 && ch.Date > cb.Changes[i-1].Date {
+			return fmt.Errorf("codebook: change %s is dated after the newer %s; list changes newest first", ch.Version, cb.Changes[i-1].Version)
+		}
+		for _, a := range ch.Added {
+			dim, value, _ := strings.Cut(a, ".")
+			if d := cb.byID[dim]; d == nil || !d.Has(value) {
+				return fmt.Errorf("codebook: change %s adds %q, which the codebook does not define", ch.Version, a)
+			}
+		}
+	}
+	return nil
 }
 
 // Dimension returns the dimension or vocabulary with the given id, or nil.

@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -20,6 +22,9 @@ func TestCodebookSearchWords(t *testing.T) {
 		{"triggers", "academic_pressure", "exam pressure"},
 		{"gender", "female", "woman"},
 		{"medium", "anime_series", "anime"},
+		{"conditions", "agoraphobia", "agoraphobic"},
+		{"conditions", "neurodevelopmental", "autism"},
+		{"conditions", "neurodevelopmental", "adhd"},
 	} {
 		v := cb.Dimension(tt.dim).Value(tt.value)
 		if v == nil || !slices.Contains(v.Synonyms, tt.word) {
@@ -36,7 +41,7 @@ func TestCodebookSearchWords(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"recovery=none", "conditions=none_explicit", "triggers=unspecified", "family_dynamics=absent",
+	want := []string{"recovery=none", "conditions=none_explicit", "triggers=unspecified", "family_dynamics=not_shown", "family_dynamics=absent",
 		"internet_role=absent", "otaku_conflation=no", "withdrawal_criteria=not_met", "gender=unspecified"}
 	if !slices.Equal(denying, want) {
 		t.Errorf("values that deny their topic = %v, want %v", denying, want)
@@ -60,6 +65,10 @@ func TestParseCodebookRejects(t *testing.T) {
 		{"a set measured as nominal", `{"dimensions": [{"id": "d", "multi": true, "level": "nominal", "values": []}]}`, `d is multi-valued, so its level must be "set"`},
 		{"no level", `{"dimensions": [{"id": "d", "values": []}]}`, `d takes one value, so its level must be "nominal" or "ordinal"`},
 		{"one value as a set", `{"dimensions": [{"id": "d", "level": "set", "values": []}]}`, `d takes one value`},
+		{"changelog behind", `{"codebook_version": "1.1.0", "changes": [{"version": "1.0.0", "date": "2026-11-26"}]}`, `the newest change is version "1.0.0", but the codebook is "1.1.0"`},
+		{"changelog undated", `{"codebook_version": "1.1.0", "changes": [{"version": "1.1.0", "date": "30 Nov"}]}`, `change 1.1.0: date "30 Nov" is not YYYY-MM-DD`},
+		{"changelog out of order", `{"codebook_version": "2", "changes": [{"version": "2", "date": "2026-01-01"}, {"version": "1", "date": "2026-02-01"}]}`, `change 1 is dated after the newer 2`},
+		{"added value undefined", `{"codebook_version": "2", "changes": [{"version": "2", "date": "2026-01-01", "added": ["conditions.agoraphobia"]}]}`, `adds "conditions.agoraphobia", which the codebook does not define`},
 	} {
 		if _, err := ParseCodebook([]byte(tt.json)); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: ParseCodebook = %v, want an error containing %q", tt.name, err, tt.want)
@@ -98,6 +107,64 @@ func TestCodebookLevels(t *testing.T) {
 		"recovery": "nominal", "withdrawal_criteria": "nominal", "conditions": "set", "content_warnings": "set"} {
 		if got := cb.Dimension(id).Level; got != want {
 			t.Errorf("%s: level %q, want %q", id, got, want)
+		}
+	}
+}
+
+// TestCodebookKeepsOlderValues: every dimension and value of an earlier
+// codebook (testdata/codebook-VERSION.json, the file as released) is still
+// defined, so files coded against it import unchanged, and the changelog
+// names each version and what it added.
+func TestCodebookKeepsOlderValues(t *testing.T) {
+	cb := DefaultCodebook()
+	versions := map[string]CodebookChange{}
+	for _, ch := range cb.Changes {
+		versions[ch.Version] = ch
+	}
+	files, err := filepath.Glob("testdata/codebook-*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no earlier codebooks in testdata (%v)", err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := ParseCodebook(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if _, ok := versions[old.Version]; !ok {
+			t.Errorf("%s: version %s is not in the changelog", f, old.Version)
+		}
+		for _, list := range [][]Dimension{old.Dimensions, old.Metadata} {
+			for _, d := range list {
+				now := cb.Dimension(d.ID)
+				if now == nil {
+					t.Errorf("%s: dimension %s is gone from codebook %s", f, d.ID, cb.Version)
+					continue
+				}
+				for _, v := range d.Values {
+					if !now.Has(v.ID) {
+						t.Errorf("%s: %s value %s is gone from codebook %s", f, d.ID, v.ID, cb.Version)
+					}
+				}
+			}
+		}
+	}
+	// What a version added is exactly what its predecessor lacked.
+	latest := versions[cb.Version]
+	if latest.Compatibility == "" {
+		t.Errorf("change %s does not say how older files read under it", cb.Version)
+	}
+	for _, a := range latest.Added {
+		dim, value, _ := strings.Cut(a, ".")
+		for _, f := range files {
+			data, _ := os.ReadFile(f)
+			old, _ := ParseCodebook(data)
+			if d := old.Dimension(dim); d != nil && d.Has(value) {
+				t.Errorf("change %s adds %s, which %s already had", cb.Version, a, f)
+			}
 		}
 	}
 }

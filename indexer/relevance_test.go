@@ -25,8 +25,10 @@ type relevanceCase struct {
 	Set []string `json:"set"`
 	// Above are pairs of ids of which the first ranks above the second.
 	Above [][2]string `json:"above"`
-	// Total, when set, is how many works match.
+	// Total, when set, is how many works match; Every says every work of
+	// the catalog matches, however many it holds.
 	Total *int `json:"total"`
+	Every bool `json:"every"`
 	// Includes are ids among the hits, Excludes ids not among them.
 	Includes []string `json:"includes"`
 	Excludes []string `json:"excludes"`
@@ -88,6 +90,9 @@ func (c relevanceCase) check(ix *Index) (string, error) {
 	}
 	if c.Total != nil && res.Total != *c.Total {
 		return fmt.Sprintf("total %d, want %d (hits %v)", res.Total, *c.Total, ids), nil
+	}
+	if c.Every && res.Total != ix.Count() {
+		return fmt.Sprintf("total %d, want every work, %d", res.Total, ix.Count()), nil
 	}
 	for _, id := range c.Includes {
 		if !slices.Contains(ids, id) {

@@ -305,7 +305,7 @@ func TestAPISearchTitleSort(t *testing.T) {
 	}
 	// Each title's first work comes right after the title given.
 	for _, tt := range []struct{ title, after string }{
-		{"The Lunar Course of My Life", "Loner"},
+		{"The Lunar Course of My Life", "Look Back"},
 		{"The Pet Girl of Sakurasou", "Persona 5: The Animation"},
 		{"The Vexations of a Shut-In Vampire Princess", "Tokyo!"},
 	} {

@@ -12,7 +12,7 @@ import (
 // its result card, outside every spoiler reveal.
 func TestBrowserContentWarnings(t *testing.T) {
 	b := newBrowser(t, newSiteServer(t))
-	const want = "Content warnings: Suicide, Sexual content"
+	const want = "Content warnings: Suicide, Sexual content, Substance use"
 	tests := []struct {
 		name, path string
 		selector   string // the warnings, as the reader sees them

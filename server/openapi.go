@@ -504,7 +504,10 @@ func openAPIComponents(cb *catalog.Codebook) obj {
 			"message": str, "indexed": obj{"type": "integer"}}},
 		"Codebook": obj{"type": "object", "required": arr{"codebook_version", "dimensions", "metadata"}, "properties": obj{
 			"codebook_version": str, "dimensions": obj{"type": "array", "items": obj{"type": "object"}},
-			"metadata": obj{"type": "array", "items": obj{"type": "object"}}, "synonyms": obj{"type": "array", "items": strs}}},
+			"metadata": obj{"type": "array", "items": obj{"type": "object"}}, "synonyms": obj{"type": "array", "items": strs},
+			"changes": obj{"type": "array", "description": "The codebook's versions, newest first: what each added and how files coded against the one before read under it.",
+				"items": obj{"type": "object", "required": arr{"version", "date", "summary"}, "properties": obj{
+					"version": str, "date": str, "summary": str, "added": strs, "compatibility": str}}}}},
 	}
 	// Coding rounds' figures: a number that may be undefined is null.
 	num := nullable(obj{"type": "number"})

@@ -18,6 +18,7 @@ type codebookPage struct {
 	Works      int
 	Dimensions []codebookDimension
 	Metadata   []codebookDimension
+	Changes    []catalog.CodebookChange // newest first
 }
 
 type codebookDimension struct {
@@ -54,7 +55,7 @@ func (s *Server) pageCodebook(c *gin.Context) error {
 			counts[fs.Name][r.Value] = r.Count
 		}
 	}
-	p := codebookPage{layout: s.layout(c, "Codebook"), Version: s.cb.Version, Works: stats.Works}
+	p := codebookPage{layout: s.layout(c, "Codebook"), Version: s.cb.Version, Works: stats.Works, Changes: s.cb.Changes}
 	alphas, err := s.latestAlphas(c.Request.Context())
 	if err != nil {
 		return err

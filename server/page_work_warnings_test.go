@@ -26,8 +26,8 @@ func requestSpoilers(s *Server, url string, show bool) *httptest.ResponseRecorde
 func TestContentWarnings(t *testing.T) {
 	s := newSiteServer(t)
 	const (
-		nhkLine  = `<p class="warnings" id="warnings-content_warnings"><strong>Content warnings:</strong> Suicide, Sexual content</p>`
-		nhkChip  = `<li><span class="chip warning" title="Material some readers want to know about in advance.">Content warnings: Suicide, Sexual content</span></li>`
+		nhkLine  = `<p class="warnings" id="warnings-content_warnings"><strong>Content warnings:</strong> Suicide, Sexual content, Substance use</p>`
+		nhkChip  = `<li><span class="chip warning" title="Material some readers want to know about in advance.">Content warnings: Suicide, Sexual content, Substance use</span></li>`
 		nhkCard  = `(?s)<li class="hit"[^>]*>\s*<h3><a href="/works/welcome-to-the-nhk-anime">.*?</ul>`
 		spoilers = `<a class="spoiler-reveal" href="/works/welcome-to-the-nhk-anime?show=recovery#dim-recovery" rel="nofollow">Spoiler: show Recovery</a>`
 	)

@@ -133,7 +133,9 @@ func TestEscaping(t *testing.T) {
 func TestCodebookPage(t *testing.T) {
 	s := newSiteServer(t)
 	page := request(t, s, "GET", "/codebook").Body.String()
-	for _, want := range []string{"version 1.0.0", `id="realism"`, `<code>avoidant_personality</code>`, `<a href="/?medium=manga">`} {
+	for _, want := range []string{"version " + s.cb.Version, `id="realism"`, `<code>avoidant_personality</code>`, `<a href="/?medium=manga">`,
+		// The changelog, newest first, with what each version added.
+		`<h3>Version 1.1.0`, `<code>family_dynamics.not_shown</code>`, `<h3>Version 1.0.0`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("codebook page lacks %s", want)
 		}
@@ -308,8 +310,8 @@ func TestSearchPageSuggestedFilters(t *testing.T) {
 		links []string // the chips' links, decoded
 	}{
 		{"/?q=korean", []string{"Country = South Korea (5)"}, []string{"/?countries=KR&q=korean"}},
-		{"/?q=female+hikikomori", []string{"Hikikomori gender = Female (38)"}, []string{"/?hikikomori_genders=female&q=female+hikikomori"}},
-		{"/?q=realistic+manga&page=2", []string{"Realism = Realistic (4)", "Medium = Manga (4)"},
+		{"/?q=female+hikikomori", []string{"Hikikomori gender = Female (42)"}, []string{"/?hikikomori_genders=female&q=female+hikikomori"}},
+		{"/?q=realistic+manga&page=2", []string{"Realism = Realistic (7)", "Medium = Manga (7)"},
 			[]string{"/?q=realistic+manga&realism=realistic", "/?medium=manga&q=realistic+manga"}},
 		{"/?q=social+anxiety&conditions=social_anxiety", nil, nil},
 		{"/?q=jellyfish", nil, nil},

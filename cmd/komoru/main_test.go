@@ -169,3 +169,13 @@ func TestStatsCommand(t *testing.T) {
 		t.Errorf("stats output does not count the manga per decade:\n%s", out)
 	}
 }
+
+// shippedCount is the number of works in the shipped catalog.
+func shippedCount(t *testing.T) int {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(catalog.Shipped()); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(strings.TrimSpace(buf.String()), "\n") + 1
+}
