@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -166,5 +168,35 @@ func TestCodebookKeepsOlderValues(t *testing.T) {
 				t.Errorf("change %s adds %s, which %s already had", cb.Version, a, f)
 			}
 		}
+	}
+}
+
+// TestCodebookReadsOlderFiles: works coded against codebook 1.0.0, as the
+// first shipped catalog had them (an empty family set where 1.1.0 says
+// not_shown, none_explicit where it says agoraphobia, "absent" beside
+// another family value), still import under the current codebook.
+func TestCodebookReadsOlderFiles(t *testing.T) {
+	f, err := os.Open("testdata/works-codebook-1.0.0.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := NewDecoder(f, DefaultCodebook())
+	n := 0
+	for {
+		w, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("a 1.0.0 file no longer imports: %v", err)
+		}
+		if w.Portrayal["family_dynamics"].Values == nil {
+			t.Errorf("%s: family_dynamics lost its coding", w.ID)
+		}
+		n++
+	}
+	if n != 3 {
+		t.Errorf("read %d works, want the file's 3", n)
 	}
 }
