@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,9 +22,21 @@ import (
 func TestBrowserExportDownload(t *testing.T) {
 	b := newBrowser(t, newSiteServer(t))
 	dir := t.TempDir()
+	// Chrome names the file before it has written it, so the test waits
+	// for the download's "completed" event, not for the file to appear.
+	done := make(chan struct{})
+	var once sync.Once
+	if err := chromedp.ListenBrowser(b.ctx, func(ev any) {
+		if p, ok := ev.(*cdpbrowser.EventDownloadProgress); ok && p.State == cdpbrowser.DownloadProgressStateCompleted {
+			once.Do(func() { close(done) })
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	events := true
 	b.run(t, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, EventsEnabled: &events})
 		return err
 	}))
 	b.run(t, chromedp.Navigate(b.base+"/?q=room&medium=anime_series&medium=manga&medium=novel&medium=live_action_film&sort=title&page=2&size=2"),
@@ -51,18 +64,16 @@ func TestBrowserExportDownload(t *testing.T) {
 	b.run(t, chromedp.EmulateViewport(1280, 900))
 	b.run(t, chromedp.Click(chromedp.CSS("details.export-these a[href*='format=csv']")))
 
-	var file string
-	deadline := time.Now().Add(15 * time.Second)
-	for file == "" {
-		if time.Now().After(deadline) {
-			t.Fatal("no CSV downloaded")
-		}
-		time.Sleep(50 * time.Millisecond)
-		names, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
-		if len(names) == 1 {
-			file = names[0]
-		}
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("no CSV downloaded")
 	}
+	names, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if len(names) != 1 {
+		t.Fatalf("downloaded %v, want one CSV", names)
+	}
+	file := names[0]
 	if want := "komoru-2026-06-01.csv"; filepath.Base(file) != want { // the site's clock
 		t.Errorf("downloaded as %s, want %s", filepath.Base(file), want)
 	}
